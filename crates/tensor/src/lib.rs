@@ -1,0 +1,44 @@
+//! Tensors and math kernels for gradus.
+//!
+//! This crate is the only place in gradus that does arithmetic on whole arrays. It knows
+//! nothing about layers, losses or training; it offers:
+//!
+//! - [`Tensor`]: a row-major `f32` array with a [`Shape`] of rank 1 to 4. A tensor owns its
+//!   buffer; [`Tensor::resize`] reuses the allocation, so layers keep one buffer per output and
+//!   a training step allocates nothing once the largest batch has been seen.
+//! - [`ops`]: the three GEMM forms (`A·B`, `Aᵀ·B`, `A·Bᵀ`) over the [`gemm`] crate with its
+//!   AVX-512 kernels, bias addition, element-wise [`Activation`]s with their derivatives,
+//!   row reductions and a numerically stable softmax / log-softmax.
+//! - [`Rng`]: a small seeded generator (xoshiro256++) with uniform, normal, truncated normal,
+//!   Bernoulli and shuffle draws. Every random draw in gradus comes from an explicit `Rng`;
+//!   [`Rng::fork`] derives independent, reproducible streams from one seed.
+//!
+//! # Threads
+//!
+//! Kernels parallelise through the current rayon pool: a GEMM large enough to gain uses
+//! `rayon::current_num_threads()` threads, element-wise work splits only for large buffers.
+//! Run a training loop inside the pool (`ThreadPool::install`) so that dispatch does not pay a
+//! thread wake-up per operation; run it inside a one-thread pool for single-threaded math.
+//!
+//! ```
+//! use gradus_tensor::{ops, Tensor};
+//! let a = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[2, 2]).unwrap();
+//! let b = Tensor::from_vec(vec![5.0, 6.0, 7.0, 8.0], &[2, 2]).unwrap();
+//! let mut c = Tensor::zeros(&[2, 2]);
+//! ops::matmul(&a, &b, &mut c);
+//! assert_eq!(c.data(), &[19.0, 22.0, 43.0, 50.0]);
+//! ```
+#![deny(missing_docs)]
+
+mod activation;
+mod error;
+pub mod ops;
+mod rng;
+mod shape;
+mod tensor;
+
+pub use activation::Activation;
+pub use error::Error;
+pub use rng::Rng;
+pub use shape::Shape;
+pub use tensor::Tensor;
