@@ -1,0 +1,267 @@
+//! [`Error`]: everything that can go wrong in gradus-data, each message naming where and how
+//! to fix it.
+
+use std::path::PathBuf;
+
+/// What went wrong when loading, splitting, scaling or encoding data.
+///
+/// Every variant carries what is needed to find the problem: CSV errors name the file, the
+/// 1-based line and the column (index and header name); shape errors give the expected and
+/// actual sizes. The messages end with what would fix the input.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The file does not exist.
+    #[error("{}: no such file; check the path (relative paths start at the current directory)", file.display())]
+    FileNotFound {
+        /// The path as given.
+        file: PathBuf,
+    },
+    /// The file exists but could not be read.
+    #[error("{}: cannot read the file: {source}", file.display())]
+    Io {
+        /// The path as given.
+        file: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The CSV reader could not decode a record (invalid UTF-8, unbalanced quotes...).
+    #[error("{}:{line}: malformed CSV: {message}; save the file as UTF-8 CSV with balanced quotes", file.display())]
+    Malformed {
+        /// The file.
+        file: PathBuf,
+        /// The 1-based line where the problem was found.
+        line: u64,
+        /// What the CSV reader reported.
+        message: String,
+    },
+    /// The file has no header line.
+    #[error("{}: the file is empty; a CSV needs a header line naming the columns, then one line per sample", file.display())]
+    EmptyFile {
+        /// The file.
+        file: PathBuf,
+    },
+    /// The file has a header but no data rows.
+    #[error("{}: the header is there but no data rows follow; add one line per sample", file.display())]
+    NoRows {
+        /// The file.
+        file: PathBuf,
+    },
+    /// A header field is empty.
+    #[error("{}:1: column {column} has an empty name; give every column a name in the header", file.display())]
+    EmptyColumnName {
+        /// The file.
+        file: PathBuf,
+        /// 1-based column index.
+        column: usize,
+    },
+    /// Two header fields have the same name.
+    #[error("{}:1: columns {first} and {second} are both named `{name}`; rename one so that every column name is unique", file.display())]
+    DuplicateColumn {
+        /// The file.
+        file: PathBuf,
+        /// The repeated name.
+        name: String,
+        /// 1-based index of the first column with the name.
+        first: usize,
+        /// 1-based index of the second.
+        second: usize,
+    },
+    /// A row has a different number of fields than the header.
+    #[error("{}:{line}: this row has {got} fields but the header has {expected}; every row needs one value per column (look for a missing or extra delimiter)", file.display())]
+    RaggedRow {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line of the row.
+        line: u64,
+        /// Fields in the row.
+        got: usize,
+        /// Fields in the header.
+        expected: usize,
+    },
+    /// A cell that should hold a number holds something else.
+    #[error("{}:{line}: column {column} `{name}` holds `{text}`, which is not a number; every feature and target cell must be numeric (encode categories as integers)", file.display())]
+    NotNumeric {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// 1-based column index.
+        column: usize,
+        /// Column name from the header.
+        name: String,
+        /// The cell's text.
+        text: String,
+    },
+    /// A cell is empty (a missing value).
+    #[error("{}:{line}: column {column} `{name}` is empty; fill in or impute missing values, or drop the row", file.display())]
+    EmptyCell {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// 1-based column index.
+        column: usize,
+        /// Column name from the header.
+        name: String,
+    },
+    /// A cell parses to NaN or infinity (or overflows `f32`).
+    #[error("{}:{line}: column {column} `{name}` holds `{text}`, which is not a finite 32-bit number; replace missing values (NaN) and infinities with real values", file.display())]
+    NonFinite {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// 1-based column index.
+        column: usize,
+        /// Column name from the header.
+        name: String,
+        /// The cell's text.
+        text: String,
+    },
+    /// The target column named in the options is not in the header.
+    #[error("{}: there is no target column `{name}`; the columns are: {}", file.display(), available.join(", "))]
+    UnknownTarget {
+        /// The file.
+        file: PathBuf,
+        /// The name asked for.
+        name: String,
+        /// The header's column names.
+        available: Vec<String>,
+    },
+    /// A feature column named in the options is not in the header.
+    #[error("{}: there is no feature column `{name}`; the columns are: {}", file.display(), available.join(", "))]
+    UnknownFeature {
+        /// The file.
+        file: PathBuf,
+        /// The name asked for.
+        name: String,
+        /// The header's column names.
+        available: Vec<String>,
+    },
+    /// The target column is also listed as a feature, or a feature is listed twice.
+    #[error("{}: column `{name}` is selected twice (as target and feature, or twice as a feature); list each column once", file.display())]
+    ColumnSelectedTwice {
+        /// The file.
+        file: PathBuf,
+        /// The column.
+        name: String,
+    },
+    /// No feature column is left.
+    #[error("{}: no feature columns are selected; name at least one, or use all columns but the target", file.display())]
+    NoFeatures {
+        /// The file.
+        file: PathBuf,
+    },
+    /// A fraction (test size) outside the open interval (0, 1).
+    #[error(
+        "test_size must lie strictly between 0 and 1, got {test_size}; use e.g. 0.2 for a 20% test set"
+    )]
+    TestSize {
+        /// The fraction given.
+        test_size: f64,
+    },
+    /// A split leaves one side without samples.
+    #[error(
+        "with {n_samples} samples and test_size {test_size} the {side} set would be empty; use more samples or another test_size"
+    )]
+    EmptySide {
+        /// Rows to split.
+        n_samples: usize,
+        /// The fraction given.
+        test_size: f64,
+        /// `"train"` or `"test"`.
+        side: &'static str,
+    },
+    /// Features and targets have different numbers of rows.
+    #[error("x has {x_rows} rows but y has {y_rows}; features and targets need one row per sample")]
+    RowMismatch {
+        /// Rows of x.
+        x_rows: usize,
+        /// Rows of y.
+        y_rows: usize,
+    },
+    /// Feature names do not match the number of columns.
+    #[error("{names} feature names were given for {columns} columns; give one name per column")]
+    NameCount {
+        /// Names given.
+        names: usize,
+        /// Columns of x.
+        columns: usize,
+    },
+    /// A scaler or encoder got data with no rows.
+    #[error("{what} needs at least one row to fit")]
+    NoData {
+        /// What was being fitted.
+        what: &'static str,
+    },
+    /// Data to transform has another column count than the data the scaler was fitted on.
+    #[error(
+        "{what} was fitted on {expected} columns but got {got}; transform data with the same features, in the same order, as the training data"
+    )]
+    ColumnMismatch {
+        /// The scaler.
+        what: &'static str,
+        /// Columns seen at fit time.
+        expected: usize,
+        /// Columns given now.
+        got: usize,
+    },
+    /// Fit data holds NaN or infinity.
+    #[error(
+        "{what}: row {row}, column {column} is {value}; clean non-finite values before fitting"
+    )]
+    NonFiniteValue {
+        /// What was being fitted.
+        what: &'static str,
+        /// 0-based row.
+        row: usize,
+        /// 0-based column.
+        column: usize,
+        /// The value.
+        value: f32,
+    },
+    /// A scaler option is invalid.
+    #[error("{0}")]
+    InvalidOption(String),
+    /// A class label is negative, fractional, non-finite or too large.
+    #[error("label at row {row} is {value}: {reason}")]
+    InvalidLabel {
+        /// 0-based row.
+        row: usize,
+        /// The label.
+        value: f32,
+        /// Why it is rejected and what to do.
+        reason: String,
+    },
+    /// Labels are not one value per row.
+    #[error(
+        "labels must be one value per row (shape [n] or [n, 1]), got shape {dims:?}; decode one-hot rows with `decode_one_hot` first"
+    )]
+    LabelShape {
+        /// The shape given.
+        dims: Vec<usize>,
+    },
+    /// A cross-validation splitter is misconfigured for the data.
+    #[error("{splitter}: {message}")]
+    Splitter {
+        /// The splitter (`KFold`, `StratifiedKFold`, `ShuffleSplit`).
+        splitter: &'static str,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// No bundled data set has the name.
+    #[error("there is no bundled data set `{name}`; the bundled ones are: {}", available.join(", "))]
+    UnknownDataset {
+        /// The name asked for.
+        name: String,
+        /// The bundled names.
+        available: Vec<String>,
+    },
+    /// A tensor could not be built.
+    #[error(transparent)]
+    Tensor(#[from] gradus_tensor::Error),
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

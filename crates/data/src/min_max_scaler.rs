@@ -1,0 +1,227 @@
+//! [`MinMaxScaler`]: per-column rescaling to a range (scikit-learn's `MinMaxScaler`).
+
+use gradus_tensor::Tensor;
+use serde::{Deserialize, Serialize};
+
+use crate::scaling::{check_columns, column_stats, map_columns};
+use crate::{Error, Result};
+
+const WHAT: &str = "MinMaxScaler";
+
+/// Target range and clipping, as scikit-learn's `feature_range` and `clip`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MinMaxOptions {
+    /// `(low, high)` that the training minimum and maximum map to; default `(0, 1)`.
+    pub feature_range: (f64, f64),
+    /// Clip transformed values into `feature_range` (for data beyond the training range);
+    /// default `false`.
+    pub clip: bool,
+}
+
+impl Default for MinMaxOptions {
+    fn default() -> MinMaxOptions {
+        MinMaxOptions {
+            feature_range: (0.0, 1.0),
+            clip: false,
+        }
+    }
+}
+
+/// A fitted min-max scaler: `x · scale + min` per column, with
+/// `scale = (high − low) / (data_max − data_min)` and `min = low − data_min · scale`.
+///
+/// As in scikit-learn, a constant column (range below ten times the `f32` machine epsilon)
+/// gets a range of 1, so it maps to `low` rather than dividing by zero. Fit on training data
+/// only; serde-serializable to be saved with a model.
+///
+/// ```
+/// # fn main() -> Result<(), gradus_data::Error> {
+/// use gradus_data::MinMaxScaler;
+/// use gradus_tensor::Tensor;
+/// // sklearn: MinMaxScaler().fit_transform([[1., 5.], [3., 5.], [5., 5.]])
+/// //   → [[0., 0.], [0.5, 0.], [1., 0.]]
+/// let x = Tensor::from_rows(&[vec![1.0, 5.0], vec![3.0, 5.0], vec![5.0, 5.0]])?;
+/// let (scaler, z) = MinMaxScaler::fit_transform(&x)?;
+/// assert_eq!(z.data(), &[0.0, 0.0, 0.5, 0.0, 1.0, 0.0]);
+/// assert_eq!(scaler.data_max(), &[5.0, 5.0]);
+/// assert_eq!(scaler.inverse_transform(&z)?, x);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Fitted")]
+pub struct MinMaxScaler {
+    options: MinMaxOptions,
+    data_min: Vec<f64>,
+    data_max: Vec<f64>,
+    scale: Vec<f64>,
+    min: Vec<f64>,
+}
+
+/// The serialized form, validated on the way in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Fitted {
+    options: MinMaxOptions,
+    data_min: Vec<f64>,
+    data_max: Vec<f64>,
+    scale: Vec<f64>,
+    min: Vec<f64>,
+}
+
+impl TryFrom<Fitted> for MinMaxScaler {
+    type Error = String;
+
+    fn try_from(f: Fitted) -> Result<MinMaxScaler, String> {
+        let d = f.scale.len();
+        if [f.data_min.len(), f.data_max.len(), f.min.len()] != [d; 3] {
+            return Err(
+                "MinMaxScaler: data_min, data_max, scale and min must have one \
+                        entry per column"
+                    .to_owned(),
+            );
+        }
+        check_range(f.options.feature_range).map_err(|e| e.to_string())?;
+        Ok(MinMaxScaler {
+            options: f.options,
+            data_min: f.data_min,
+            data_max: f.data_max,
+            scale: f.scale,
+            min: f.min,
+        })
+    }
+}
+
+fn check_range((low, high): (f64, f64)) -> Result<()> {
+    if !(low.is_finite() && high.is_finite() && low < high) {
+        return Err(Error::InvalidOption(format!(
+            "MinMaxScaler: feature_range must be (low, high) with low < high, both finite; \
+             got ({low}, {high})"
+        )));
+    }
+    Ok(())
+}
+
+impl MinMaxScaler {
+    /// Fits a scaler to `(0, 1)` on the rows of `x`.
+    ///
+    /// # Errors
+    /// [`Error::NoData`] for zero rows; [`Error::NonFiniteValue`] naming the first NaN or
+    /// infinite value.
+    pub fn fit(x: &Tensor) -> Result<MinMaxScaler> {
+        MinMaxScaler::fit_with(MinMaxOptions::default(), x)
+    }
+
+    /// Fits with explicit options.
+    ///
+    /// # Errors
+    /// As [`MinMaxScaler::fit`], and [`Error::InvalidOption`] unless `low < high`.
+    pub fn fit_with(options: MinMaxOptions, x: &Tensor) -> Result<MinMaxScaler> {
+        check_range(options.feature_range)?;
+        let stats = column_stats(WHAT, x)?;
+        let (low, high) = options.feature_range;
+        let scale: Vec<f64> = stats
+            .min
+            .iter()
+            .zip(&stats.max)
+            .map(|(&lo, &hi)| {
+                let range = hi - lo;
+                let range = if range < 10.0 * f64::from(f32::EPSILON) {
+                    1.0
+                } else {
+                    range
+                };
+                (high - low) / range
+            })
+            .collect();
+        let min = stats
+            .min
+            .iter()
+            .zip(&scale)
+            .map(|(&lo, &s)| low - lo * s)
+            .collect();
+        Ok(MinMaxScaler {
+            options,
+            data_min: stats.min,
+            data_max: stats.max,
+            scale,
+            min,
+        })
+    }
+
+    /// Fits on `x` and returns the scaler with the transformed `x`.
+    ///
+    /// # Errors
+    /// As [`MinMaxScaler::fit`].
+    pub fn fit_transform(x: &Tensor) -> Result<(MinMaxScaler, Tensor)> {
+        let scaler = MinMaxScaler::fit(x)?;
+        let z = scaler.transform(x)?;
+        Ok((scaler, z))
+    }
+
+    /// `x · scale + min`, column by column (clipped to the range when `clip`).
+    ///
+    /// # Errors
+    /// [`Error::ColumnMismatch`] when `x` has another number of columns than the fit data.
+    pub fn transform(&self, x: &Tensor) -> Result<Tensor> {
+        let mut out = x.clone();
+        self.transform_in_place(&mut out)?;
+        Ok(out)
+    }
+
+    /// [`MinMaxScaler::transform`] in place.
+    ///
+    /// # Errors
+    /// As [`MinMaxScaler::transform`].
+    pub fn transform_in_place(&self, x: &mut Tensor) -> Result<()> {
+        check_columns(WHAT, self.scale.len(), x)?;
+        let (low, high) = self.options.feature_range;
+        let clip = self.options.clip;
+        map_columns(x, |c, v| {
+            let z = v * self.scale[c] + self.min[c];
+            if clip { z.clamp(low, high) } else { z }
+        });
+        Ok(())
+    }
+
+    /// `(z − min) / scale`: undoes [`MinMaxScaler::transform`] (for unclipped values).
+    ///
+    /// # Errors
+    /// As [`MinMaxScaler::transform`].
+    pub fn inverse_transform(&self, z: &Tensor) -> Result<Tensor> {
+        check_columns(WHAT, self.scale.len(), z)?;
+        let mut out = z.clone();
+        map_columns(&mut out, |c, v| (v - self.min[c]) / self.scale[c]);
+        Ok(out)
+    }
+
+    /// The options it was fitted with.
+    pub fn options(&self) -> MinMaxOptions {
+        self.options
+    }
+
+    /// Per-column minimum of the fit data.
+    pub fn data_min(&self) -> &[f64] {
+        &self.data_min
+    }
+
+    /// Per-column maximum of the fit data.
+    pub fn data_max(&self) -> &[f64] {
+        &self.data_max
+    }
+
+    /// Per-column factor.
+    pub fn scale(&self) -> &[f64] {
+        &self.scale
+    }
+
+    /// Per-column offset added after scaling.
+    pub fn min(&self) -> &[f64] {
+        &self.min
+    }
+
+    /// Number of columns it was fitted on.
+    pub fn n_features(&self) -> usize {
+        self.scale.len()
+    }
+}

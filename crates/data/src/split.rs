@@ -1,0 +1,194 @@
+//! Hold-out splits: [`train_test_split`] with scikit-learn's sizes, and [`split_indices`] for
+//! callers that only need the row indices.
+
+use gradus_tensor::{Rng, Tensor};
+
+use crate::{Error, Fold, Result};
+
+/// The four parts of a train/test split, named so they cannot be swapped by accident.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrainTestSplit {
+    /// Training features.
+    pub x_train: Tensor,
+    /// Test features.
+    pub x_test: Tensor,
+    /// Training targets.
+    pub y_train: Tensor,
+    /// Test targets.
+    pub y_test: Tensor,
+}
+
+/// Splits `x` and `y` row-wise into a training and a test part, with scikit-learn's meaning:
+/// the test part has `n_test = ceil(test_size · n)` rows and the training part the other
+/// `n − n_test`.
+///
+/// With `shuffle` the rows are drawn by a seeded permutation (the same seed gives the same
+/// split; the test rows are the permutation's first `n_test`, the training rows the rest, both
+/// in permutation order, as scikit-learn). Without it the first `n − n_test` rows train and the
+/// last `n_test` test, and `seed` is ignored.
+///
+/// ```
+/// # fn main() -> Result<(), gradus_data::Error> {
+/// use gradus_data::train_test_split;
+/// use gradus_tensor::Tensor;
+/// let x = Tensor::from_vec((0..10).map(|v| v as f32).collect(), &[10, 1])?;
+/// let y = x.clone();
+/// // sklearn: train_test_split(X, y, test_size=0.25, shuffle=False) → 7 train, 3 test rows.
+/// let s = train_test_split(&x, &y, 0.25, 0, false)?;
+/// assert_eq!(s.x_train.data(), &[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+/// assert_eq!(s.y_test.data(), &[7.0, 8.0, 9.0]);
+/// let s = train_test_split(&x, &y, 0.25, 42, true)?;
+/// assert_eq!((s.x_train.rows(), s.x_test.rows()), (7, 3));
+/// assert_eq!(s.x_test, s.y_test);
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// [`Error::RowMismatch`] when `x` and `y` differ in rows; [`Error::TestSize`] for a
+/// `test_size` outside (0, 1); [`Error::EmptySide`] when a side would get no rows.
+pub fn train_test_split(
+    x: &Tensor,
+    y: &Tensor,
+    test_size: f64,
+    seed: u64,
+    shuffle: bool,
+) -> Result<TrainTestSplit> {
+    validate_rows(x, y)?;
+    let fold = split_indices(x.rows(), test_size, seed, shuffle)?;
+    Ok(TrainTestSplit {
+        x_train: x.select_rows(&fold.train),
+        x_test: x.select_rows(&fold.test),
+        y_train: y.select_rows(&fold.train),
+        y_test: y.select_rows(&fold.test),
+    })
+}
+
+/// The row indices of [`train_test_split`] for `n_samples` rows, as a [`Fold`].
+///
+/// ```
+/// let fold = gradus_data::split_indices(5, 0.3, 0, false).unwrap();
+/// assert_eq!(fold.train, [0, 1, 2]); // n_test = ceil(0.3 · 5) = 2
+/// assert_eq!(fold.test, [3, 4]);
+/// ```
+///
+/// # Errors
+/// As [`train_test_split`].
+pub fn split_indices(n_samples: usize, test_size: f64, seed: u64, shuffle: bool) -> Result<Fold> {
+    let (n_train, n_test) = split_sizes(n_samples, test_size)?;
+    let order = if shuffle {
+        Rng::new(seed).permutation(n_samples)
+    } else {
+        (n_train..n_samples).chain(0..n_train).collect()
+    };
+    Ok(Fold {
+        test: order[..n_test].to_vec(),
+        train: order[n_test..n_test + n_train].to_vec(),
+    })
+}
+
+/// `(n_train, n_test)` for a fraction `test_size` of `n_samples`, as scikit-learn's
+/// `_validate_shuffle_split`: `n_test = ceil(test_size · n)`, `n_train = n − n_test`.
+pub(crate) fn split_sizes(n_samples: usize, test_size: f64) -> Result<(usize, usize)> {
+    if !(test_size > 0.0 && test_size < 1.0) {
+        return Err(Error::TestSize { test_size });
+    }
+    let n_test = (test_size * n_samples as f64).ceil() as usize;
+    let n_train = n_samples - n_test.min(n_samples);
+    let empty = |side| Error::EmptySide {
+        n_samples,
+        test_size,
+        side,
+    };
+    if n_test == 0 {
+        return Err(empty("test"));
+    }
+    if n_train == 0 {
+        return Err(empty("train"));
+    }
+    Ok((n_train, n_test))
+}
+
+/// Checks that `x` and `y` have one row per sample each.
+pub(crate) fn validate_rows(x: &Tensor, y: &Tensor) -> Result<()> {
+    if x.rows() != y.rows() {
+        return Err(Error::RowMismatch {
+            x_rows: x.rows(),
+            y_rows: y.rows(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // from math import ceil
+    // from sklearn.model_selection._split import _validate_shuffle_split
+    // for n, t in [(10, .25), (442, .2), (150, .33), (3, .5), (7, .01)]:
+    //     print(n, t, _validate_shuffle_split(n, t, None))
+    // → (7, 3) (353, 89) (100, 50) (1, 2) (6, 1)
+    #[test]
+    fn sizes_match_scikit_learn() {
+        let cases = [
+            (10, 0.25, (7, 3)),
+            (442, 0.2, (353, 89)),
+            (150, 0.33, (100, 50)),
+            (3, 0.5, (1, 2)),
+            (7, 0.01, (6, 1)),
+        ];
+        for (n, t, want) in cases {
+            assert_eq!(split_sizes(n, t).unwrap(), want, "n={n} test_size={t}");
+        }
+    }
+
+    #[test]
+    fn bad_sizes_are_errors() {
+        for t in [0.0, 1.0, -0.1, 1.5, f64::NAN] {
+            let e = split_sizes(10, t).unwrap_err();
+            assert!(matches!(e, Error::TestSize { .. }), "{t}: {e}");
+        }
+        let e = split_sizes(1, 0.5).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "with 1 samples and test_size 0.5 the train set would be empty; \
+             use more samples or another test_size"
+        );
+        assert!(matches!(
+            split_sizes(0, 0.5),
+            Err(Error::EmptySide { side: "test", .. })
+        ));
+    }
+
+    #[test]
+    fn shuffled_split_is_a_seeded_partition() {
+        let a = split_indices(100, 0.2, 7, true).unwrap();
+        assert_eq!((a.train.len(), a.test.len()), (80, 20));
+        let mut all: Vec<usize> = a.train.iter().chain(&a.test).copied().collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..100).collect::<Vec<_>>());
+        assert_eq!(a, split_indices(100, 0.2, 7, true).unwrap());
+        assert_ne!(a.test, split_indices(100, 0.2, 8, true).unwrap().test);
+        // Shuffled: the test rows are not simply the last 20.
+        assert_ne!(a.test, (80..100).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn row_mismatch_is_an_error() {
+        let e = train_test_split(
+            &Tensor::zeros(&[4, 2]),
+            &Tensor::zeros(&[5, 1]),
+            0.5,
+            0,
+            true,
+        )
+        .unwrap_err();
+        assert!(matches!(
+            e,
+            Error::RowMismatch {
+                x_rows: 4,
+                y_rows: 5
+            }
+        ));
+    }
+}

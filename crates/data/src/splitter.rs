@@ -1,0 +1,116 @@
+//! [`Splitter`]: the one trait every cross-validation scheme implements, and [`Fold`], the
+//! pair of index sets it yields.
+
+use gradus_tensor::Tensor;
+
+use crate::{Error, Result};
+
+/// One train/test partition of the rows `0..n_samples`, as row indices.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fold {
+    /// Rows to fit on.
+    pub train: Vec<usize>,
+    /// Rows to score on.
+    pub test: Vec<usize>,
+}
+
+/// A cross-validation scheme: turns a number of samples (and, for stratified schemes, the
+/// targets) into a list of [`Fold`]s.
+///
+/// Implementations are plain, serde-configurable values ([`KFold`](crate::KFold),
+/// [`StratifiedKFold`](crate::StratifiedKFold), [`ShuffleSplit`](crate::ShuffleSplit),
+/// or the [`CrossValidation`](crate::CrossValidation) enum over them), so `cross_val_score`
+/// and the search-with-CV types can take `&dyn Splitter`. Splitting is a pure function of
+/// the configuration (including its seed) and the inputs.
+///
+/// ```
+/// use gradus_data::{KFold, Splitter};
+/// let cv: &dyn Splitter = &KFold::new(3);
+/// let folds = cv.split(7, None).unwrap();
+/// let sizes: Vec<usize> = folds.iter().map(|f| f.test.len()).collect();
+/// assert_eq!(sizes, [3, 2, 2]);
+/// assert_eq!(cv.n_splits(), 3);
+/// ```
+pub trait Splitter {
+    /// The folds for `n_samples` rows. `y` (one label per row) is required by stratified
+    /// splitters and ignored by the others.
+    ///
+    /// # Errors
+    /// When the configuration does not fit the data (too few samples or classes for the
+    /// number of splits, a missing or malformed `y`).
+    fn split(&self, n_samples: usize, y: Option<&Tensor>) -> Result<Vec<Fold>>;
+
+    /// How many folds [`Splitter::split`] returns.
+    fn n_splits(&self) -> usize;
+}
+
+/// Checks `n_splits` against scikit-learn's rules for k-fold schemes: at least 2, and at most
+/// one per sample.
+pub(crate) fn check_k(splitter: &'static str, n_splits: usize, n_samples: usize) -> Result<()> {
+    if n_splits < 2 {
+        return Err(Error::Splitter {
+            splitter,
+            message: format!(
+                "k-fold cross-validation needs at least one train/test split: \
+                 set n_splits to 2 or more (got {n_splits})"
+            ),
+        });
+    }
+    if n_splits > n_samples {
+        return Err(Error::Splitter {
+            splitter,
+            message: format!(
+                "cannot have n_splits={n_splits} greater than the number of samples \
+                 ({n_samples}); use at most {n_samples} splits"
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Folds from a test-fold assignment (`test_fold[i]` is the fold whose test set holds row
+/// `i`): fold `k` tests the rows assigned to `k` and trains on the rest, both ascending, as
+/// scikit-learn's boolean-mask splitters return them.
+pub(crate) fn folds_from_assignment(test_fold: &[usize], n_splits: usize) -> Vec<Fold> {
+    (0..n_splits)
+        .map(|k| {
+            let (test, train) = (0..test_fold.len()).partition(|&i| test_fold[i] == k);
+            Fold { train, test }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn k_bounds() {
+        assert!(check_k("KFold", 2, 2).is_ok());
+        let e = check_k("KFold", 1, 10).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "KFold: k-fold cross-validation needs at least one train/test split: \
+             set n_splits to 2 or more (got 1)"
+        );
+        let e = check_k("KFold", 5, 4).unwrap_err().to_string();
+        assert!(
+            e.contains("n_splits=5 greater than the number of samples (4)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn assignment_to_folds() {
+        let folds = folds_from_assignment(&[1, 0, 1, 2, 0], 3);
+        assert_eq!(
+            folds[0],
+            Fold {
+                train: vec![0, 2, 3],
+                test: vec![1, 4]
+            }
+        );
+        assert_eq!(folds[1].test, [0, 2]);
+        assert_eq!(folds[2].train, [0, 1, 2, 4]);
+    }
+}
