@@ -118,19 +118,33 @@ struct Table {
 }
 
 fn read_table<R: Read>(
-    reader: R,
+    mut reader: R,
     file: PathBuf,
     options: &CsvOptions,
     mode: TargetMode,
 ) -> Result<Table> {
+    // The whole text is kept so that error lines can be counted from byte offsets: the csv
+    // crate's own line numbers skip blank lines, and its record offsets point at the blank
+    // lines before a record, which are skipped here.
+    let mut text = Vec::new();
+    if let Err(source) = reader.read_to_end(&mut text) {
+        return Err(Error::Io { file, source });
+    }
+    let line_at = |byte: u64| {
+        let mut end = usize::try_from(byte).map_or(text.len(), |b| b.min(text.len()));
+        while end < text.len() && matches!(text[end], b'\n' | b'\r') {
+            end += 1;
+        }
+        1 + text[..end].iter().filter(|&&b| b == b'\n').count() as u64
+    };
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(options.delimiter)
         .trim(::csv::Trim::All)
-        .from_reader(reader);
+        .from_reader(text.as_slice());
     let mut record = ::csv::StringRecord::new();
-    if !next_record(&mut reader, &mut record, &file)? {
+    if !next_record(&mut reader, &mut record, &file, &line_at)? {
         return Err(Error::EmptyFile { file });
     }
     let header = header_names(&record, &file)?;
@@ -143,22 +157,24 @@ fn read_table<R: Read>(
         x: Vec::new(),
         y: Vec::new(),
     };
-    while next_record(&mut reader, &mut record, &file)? {
-        let line = record.position().map_or(0, ::csv::Position::line);
+    while next_record(&mut reader, &mut record, &file, &line_at)? {
+        let line = || line_at(record.position().map_or(0, ::csv::Position::byte));
         if record.len() != header.len() {
             return Err(Error::RaggedRow {
+                line: line(),
                 file,
-                line,
                 got: record.len(),
                 expected: header.len(),
             });
         }
-        let cell = |c: usize| parse_cell(&record[c], &file, line, c, &header[c]);
-        for &c in &features {
-            table.x.push(cell(c)?);
-        }
-        if let Some(c) = target {
-            table.y.push(cell(c)?);
+        for &c in features.iter().chain(&target) {
+            let value = parse_cell(&record[c])
+                .map_err(|problem| cell_error(problem, &file, line(), c, &header[c], &record[c]))?;
+            if Some(c) == target {
+                table.y.push(value);
+            } else {
+                table.x.push(value);
+            }
         }
         table.rows += 1;
     }
@@ -169,13 +185,14 @@ fn read_table<R: Read>(
 }
 
 /// Reads the next record into `record`; `false` at the end of the input.
-fn next_record<R: Read>(
-    reader: &mut ::csv::Reader<R>,
+fn next_record(
+    reader: &mut ::csv::Reader<&[u8]>,
     record: &mut ::csv::StringRecord,
     file: &Path,
+    line_at: &dyn Fn(u64) -> u64,
 ) -> Result<bool> {
     reader.read_record(record).map_err(|e| {
-        let line = e.position().map_or(0, ::csv::Position::line);
+        let line = line_at(e.position().map_or(0, ::csv::Position::byte));
         let message = e.to_string();
         match e.into_kind() {
             ::csv::ErrorKind::Io(source) => Error::Io {
@@ -272,30 +289,58 @@ fn select_columns(
     Ok((target.filter(|_| mode == TargetMode::Required), features))
 }
 
-fn parse_cell(text: &str, file: &Path, line: u64, column: usize, name: &str) -> Result<f32> {
+/// Why a cell is not a usable number.
+enum CellProblem {
+    Empty,
+    NonFinite,
+    NotNumeric,
+}
+
+fn parse_cell(text: &str) -> Result<f32, CellProblem> {
     if text.is_empty() {
-        return Err(Error::EmptyCell {
-            file: file.to_owned(),
-            line,
-            column: column + 1,
-            name: name.to_owned(),
-        });
+        return Err(CellProblem::Empty);
     }
     match text.parse::<f32>() {
         Ok(v) if v.is_finite() => Ok(v),
-        Ok(_) => Err(Error::NonFinite {
-            file: file.to_owned(),
+        Ok(_) => Err(CellProblem::NonFinite),
+        Err(_) => Err(CellProblem::NotNumeric),
+    }
+}
+
+fn cell_error(
+    problem: CellProblem,
+    file: &Path,
+    line: u64,
+    column: usize,
+    name: &str,
+    text: &str,
+) -> Error {
+    let (file, column, name, text) = (
+        file.to_owned(),
+        column + 1,
+        name.to_owned(),
+        text.to_owned(),
+    );
+    match problem {
+        CellProblem::Empty => Error::EmptyCell {
+            file,
             line,
-            column: column + 1,
-            name: name.to_owned(),
-            text: text.to_owned(),
-        }),
-        Err(_) => Err(Error::NotNumeric {
-            file: file.to_owned(),
+            column,
+            name,
+        },
+        CellProblem::NonFinite => Error::NonFinite {
+            file,
             line,
-            column: column + 1,
-            name: name.to_owned(),
-            text: text.to_owned(),
-        }),
+            column,
+            name,
+            text,
+        },
+        CellProblem::NotNumeric => Error::NotNumeric {
+            file,
+            line,
+            column,
+            name,
+            text,
+        },
     }
 }
