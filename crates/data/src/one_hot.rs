@@ -5,6 +5,10 @@ use gradus_tensor::Tensor;
 
 use crate::{Error, Result};
 
+/// Largest one-hot matrix built (2³¹ values, 8 GiB): a label such as `1e9` is a data error,
+/// not a request for a billion classes.
+const MAX_VALUES: usize = 1 << 31;
+
 /// Encodes integer class ids as one-hot rows: row `i` of the `n × num_classes` result is 1 at
 /// column `labels[i]` and 0 elsewhere.
 ///
@@ -80,6 +84,13 @@ pub fn one_hot(labels: &Tensor, num_classes: Option<usize>) -> Result<Tensor> {
                 "class ids must be below num_classes = {k}; raise num_classes or fix the label"
             ),
         });
+    }
+    if ids.len().checked_mul(k).is_none_or(|len| len > MAX_VALUES) {
+        return Err(Error::InvalidOption(format!(
+            "one_hot: {} rows × {k} classes is more than {MAX_VALUES} values; class ids must \
+             be 0..k-1 for a modest k (check for ids that are not class numbers)",
+            ids.len()
+        )));
     }
     let mut out = Tensor::zeros(&[ids.len(), k]);
     for (row, &id) in ids.iter().enumerate() {
@@ -160,6 +171,11 @@ mod tests {
         );
         check(&[0.0], Some(0), "one_hot: num_classes must be at least 1");
         check(&[], None, "one_hot: there are no labels");
+        check(
+            &[0.0, 3e9],
+            None,
+            "one_hot: 2 rows × 3000000001 classes is more than",
+        );
         let e = one_hot(&Tensor::zeros(&[2, 3]), None).unwrap_err();
         assert!(matches!(e, Error::LabelShape { ref dims } if dims == &[2, 3]));
     }

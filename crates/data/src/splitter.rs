@@ -44,6 +44,26 @@ pub trait Splitter {
     fn n_splits(&self) -> usize;
 }
 
+impl<S: Splitter + ?Sized> Splitter for &S {
+    fn split(&self, n_samples: usize, y: Option<&Tensor>) -> Result<Vec<Fold>> {
+        (**self).split(n_samples, y)
+    }
+
+    fn n_splits(&self) -> usize {
+        (**self).n_splits()
+    }
+}
+
+impl<S: Splitter + ?Sized> Splitter for Box<S> {
+    fn split(&self, n_samples: usize, y: Option<&Tensor>) -> Result<Vec<Fold>> {
+        (**self).split(n_samples, y)
+    }
+
+    fn n_splits(&self) -> usize {
+        (**self).n_splits()
+    }
+}
+
 /// Checks `n_splits` against scikit-learn's rules for k-fold schemes: at least 2, and at most
 /// one per sample.
 pub(crate) fn check_k(splitter: &'static str, n_splits: usize, n_samples: usize) -> Result<()> {
@@ -112,5 +132,17 @@ mod tests {
         );
         assert_eq!(folds[1].test, [0, 2]);
         assert_eq!(folds[2].train, [0, 1, 2, 4]);
+    }
+
+    #[test]
+    fn references_and_boxes_are_splitters() {
+        fn count(cv: impl Splitter) -> usize {
+            cv.split(6, None).unwrap().len()
+        }
+        let boxed: Box<dyn Splitter> = Box::new(crate::KFold::new(3));
+        assert_eq!(count(&boxed), 3);
+        assert_eq!(count(boxed), 3);
+        let dynamic: &dyn Splitter = &crate::ShuffleSplit::new(4, 0.5, 0);
+        assert_eq!(count(dynamic), 4);
     }
 }
