@@ -1,2 +1,82 @@
-//! Placeholder, replaced in the next commits.
+//! gradus-tune: hyperparameter search with Optuna's semantics — define-by-run trials, grid,
+//! random and TPE samplers, pruners, and storages that many workers can share.
+//!
+//! # Design
+//!
+//! - **Define-by-run.** The objective is a closure `Fn(&mut Trial) -> Result<f64, TrialError>`
+//!   that asks its [`Trial`] for typed parameters as it goes; conditional spaces are plain
+//!   control flow. Bounds are validated and given in natural space (also for log scales);
+//!   categorical suggestions return the choice, never its index; integers stay integers.
+//! - **The storage is the only state.** A [`Study`] is a handle: its trials, their
+//!   parameters, values, reports and the samplers' and pruners' bookkeeping live in a
+//!   [`Storage`] ([`InMemoryStorage`] here; the trait's contract lets SQLite or PostgreSQL
+//!   backends share one study between processes; [`storage::conformance`] is the test suite
+//!   they must pass). Trial numbers and the queue of enqueued trials are allocated by it.
+//! - **Small traits, decisions as values.** [`Sampler`] (`sample_independent`, plus
+//!   `sample_relative` and `is_exhausted` with defaults), [`Pruner`] (`prune`), and
+//!   [`StudyCallback`] (returns [`Control`]). Settings are serde data with `Default`s equal
+//!   to Optuna's.
+//! - **Seeds.** Trial `n` of a study seeded `s` draws from a generator seeded by `(s, n)`:
+//!   with one worker a seeded study is exactly reproducible; with several, each trial's draws
+//!   still depend only on what it observed.
+//! - **Parallel trials.** `n_jobs > 1` runs real threads, each inside its own one-thread rayon
+//!   pool, so parallel trials never oversubscribe the cores. The TPE sampler's constant liar
+//!   keeps concurrent proposals apart.
+//! - **Failures are data.** An objective error, NaN or panic marks the trial Failed with the
+//!   message recorded; `Err(TrialError::Pruned)` marks it Pruned; the study goes on.
+//!
+//! # Example
+//!
+//! ```
+//! use gradus_tune::{Direction, OptimizeOptions, Study, TrialError};
+//!
+//! let study = Study::builder().direction(Direction::Maximize).seed(3).build()?;
+//! study.optimize(|trial| {
+//!     let lr = trial.suggest_float_log("learning_rate", 1e-5, 1.0)?;
+//!     let batch = trial.suggest_categorical("batch_size", &[10, 20, 30])?;
+//!     let mut score = 0.0;
+//!     for epoch in 0..5 {
+//!         score = 1.0 - (lr.log10() + 2.0).abs() / 10.0 - batch as f64 / 1000.0 - 0.01 / (epoch + 1) as f64;
+//!         trial.report(epoch, score)?;
+//!         if trial.should_prune()? {
+//!             return Err(TrialError::Pruned);
+//!         }
+//!     }
+//!     Ok(score)
+//! }, OptimizeOptions::n_trials(40))?;
+//! let best = study.best_params()?;
+//! assert!(study.best_value()? > 0.9, "{best:?}");
+//! # Ok::<(), gradus_tune::Error>(())
+//! ```
 #![deny(missing_docs)]
+
+mod callback;
+mod distribution;
+mod error;
+mod export;
+mod frozen_trial;
+mod optimize;
+mod param;
+pub mod pruners;
+pub mod rng;
+pub mod samplers;
+pub mod storage;
+mod study;
+mod trial;
+mod trial_state;
+
+pub use callback::{Control, StudyCallback};
+pub use distribution::Distribution;
+pub use error::{Error, Result, TrialError};
+pub use frozen_trial::{FAIL_REASON_KEY, FIXED_PARAMS_KEY, FrozenTrial, StudyId, TrialId};
+pub use optimize::{OptimizeOptions, OptimizeSummary, StopReason};
+pub use param::{Choice, ParamValue};
+pub use pruners::{
+    HyperbandPruner, MedianPruner, NopPruner, PercentilePruner, Pruner, PrunerContext,
+    SuccessiveHalvingPruner,
+};
+pub use samplers::{GridSampler, RandomSampler, Sampler, SamplerContext, TpeConfig, TpeSampler};
+pub use storage::{InMemoryStorage, Storage};
+pub use study::{Study, StudyBuilder};
+pub use trial::Trial;
+pub use trial_state::{Direction, TrialState};

@@ -1,0 +1,424 @@
+//! Parameter distributions: the search space of one parameter.
+
+use crate::error::{Error, Result};
+use crate::param::ParamValue;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The distribution a parameter is drawn from.
+///
+/// Bounds are inclusive and given in natural space, also for log scales (`Float { low: 1e-5,
+/// high: 1.0, log: true, .. }`). Build them with the validating constructors
+/// ([`Distribution::float`], [`Distribution::int`], [`Distribution::categorical`]); a stepped
+/// range whose width is not a multiple of the step has `high` lowered to the last step, as Optuna
+/// does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Distribution {
+    /// A real number in `[low, high]`, optionally on a log scale or on the grid
+    /// `low, low + step, …`.
+    Float {
+        /// Lower bound.
+        low: f64,
+        /// Upper bound.
+        high: f64,
+        /// Log scale (needs `low > 0`, no step).
+        log: bool,
+        /// Grid step.
+        step: Option<f64>,
+    },
+    /// An integer in `[low, high]` on the grid `low, low + step, …`, optionally on a log scale
+    /// (needs `low ≥ 1` and `step = 1`).
+    Int {
+        /// Lower bound.
+        low: i64,
+        /// Upper bound.
+        high: i64,
+        /// Log scale.
+        log: bool,
+        /// Grid step (≥ 1).
+        step: i64,
+    },
+    /// One of a list of typed values.
+    Categorical {
+        /// The choices, in order; samplers work with their indices internally.
+        choices: Vec<ParamValue>,
+    },
+}
+
+impl Distribution {
+    /// A validated float distribution; `name` only serves the error messages.
+    pub fn float(name: &str, low: f64, high: f64, log: bool, step: Option<f64>) -> Result<Self> {
+        if !low.is_finite() || !high.is_finite() {
+            return Err(Error::NonFiniteBound {
+                name: name.into(),
+                low,
+                high,
+            });
+        }
+        if low > high {
+            return Err(Error::LowGreaterThanHigh {
+                name: name.into(),
+                low,
+                high,
+            });
+        }
+        if log && low <= 0.0 {
+            return Err(Error::LogNonPositiveLow {
+                name: name.into(),
+                low,
+            });
+        }
+        let mut high = high;
+        if let Some(step) = step {
+            if log {
+                return Err(Error::LogWithStep { name: name.into() });
+            }
+            if !(step > 0.0 && step.is_finite()) {
+                return Err(Error::NonPositiveStep {
+                    name: name.into(),
+                    step,
+                });
+            }
+            if step > high - low && high > low {
+                return Err(Error::StepLargerThanRange {
+                    name: name.into(),
+                    low,
+                    high,
+                    step,
+                });
+            }
+            high = adjust_high(low, high, step);
+        }
+        Ok(Distribution::Float {
+            low,
+            high,
+            log,
+            step,
+        })
+    }
+
+    /// A validated integer distribution; `name` only serves the error messages.
+    pub fn int(name: &str, low: i64, high: i64, log: bool, step: i64) -> Result<Self> {
+        if low > high {
+            return Err(Error::LowGreaterThanHigh {
+                name: name.into(),
+                low: low as f64,
+                high: high as f64,
+            });
+        }
+        if log && low < 1 {
+            return Err(Error::LogNonPositiveLow {
+                name: name.into(),
+                low: low as f64,
+            });
+        }
+        if step < 1 {
+            return Err(Error::NonPositiveStep {
+                name: name.into(),
+                step: step as f64,
+            });
+        }
+        if log && step != 1 {
+            return Err(Error::LogWithStep { name: name.into() });
+        }
+        let width = high.checked_sub(low).ok_or_else(|| Error::InvalidConfig {
+            name: "int range",
+            reason: format!("parameter `{name}`: the range [{low}, {high}] overflows i64"),
+        })?;
+        if step > width && width > 0 {
+            return Err(Error::StepLargerThanRange {
+                name: name.into(),
+                low: low as f64,
+                high: high as f64,
+                step: step as f64,
+            });
+        }
+        let high = low + (width / step) * step;
+        Ok(Distribution::Int {
+            low,
+            high,
+            log,
+            step,
+        })
+    }
+
+    /// A validated categorical distribution; `name` only serves the error messages.
+    pub fn categorical(name: &str, choices: Vec<ParamValue>) -> Result<Self> {
+        if choices.is_empty() {
+            return Err(Error::EmptyChoices { name: name.into() });
+        }
+        Ok(Distribution::Categorical { choices })
+    }
+
+    /// Checks a distribution that did not come from the constructors (e.g. deserialized).
+    pub fn validate(&self, name: &str) -> Result<()> {
+        let rebuilt = match self {
+            Distribution::Float {
+                low,
+                high,
+                log,
+                step,
+            } => Distribution::float(name, *low, *high, *log, *step)?,
+            Distribution::Int {
+                low,
+                high,
+                log,
+                step,
+            } => Distribution::int(name, *low, *high, *log, *step)?,
+            Distribution::Categorical { choices } => {
+                Distribution::categorical(name, choices.clone())?
+            }
+        };
+        let _ = rebuilt;
+        Ok(())
+    }
+
+    /// True when the distribution has exactly one value (samplers skip such parameters).
+    pub fn is_single(&self) -> bool {
+        match self {
+            Distribution::Float { low, high, .. } => low == high,
+            Distribution::Int { low, high, .. } => low == high,
+            Distribution::Categorical { choices } => choices.len() == 1,
+        }
+    }
+
+    /// The internal representation used by samplers: the number itself for numeric
+    /// distributions, the choice index for categorical ones. `None` when the value's kind does
+    /// not fit (a string for a float, a value that is not a choice, a fractional int).
+    pub fn to_internal(&self, value: &ParamValue) -> Option<f64> {
+        match self {
+            Distribution::Float { .. } => value.as_f64(),
+            Distribution::Int { .. } => value.as_i64().map(|i| i as f64),
+            Distribution::Categorical { choices } => choices
+                .iter()
+                .position(|c| c.same_as(value))
+                .map(|i| i as f64),
+        }
+    }
+
+    /// The value for an internal representation (rounded for ints, index for categoricals).
+    pub fn from_internal(&self, x: f64) -> ParamValue {
+        match self {
+            Distribution::Float { .. } => ParamValue::Float(x),
+            Distribution::Int { .. } => ParamValue::Int(x.round() as i64),
+            Distribution::Categorical { choices } => {
+                let i = (x.max(0.0) as usize).min(choices.len() - 1);
+                choices[i].clone()
+            }
+        }
+    }
+
+    /// Whether an internal value lies in the distribution (on its grid, for stepped ones).
+    pub fn contains(&self, x: f64) -> bool {
+        match self {
+            Distribution::Float {
+                low, high, step, ..
+            } => {
+                if !(*low <= x && x <= *high) {
+                    return false;
+                }
+                match step {
+                    None => true,
+                    Some(s) => {
+                        let k = (x - low) / s;
+                        (k - k.round()).abs() < 1e-8
+                    }
+                }
+            }
+            Distribution::Int {
+                low, high, step, ..
+            } => {
+                x.fract() == 0.0
+                    && (*low as f64) <= x
+                    && x <= (*high as f64)
+                    && ((x as i64) - low) % step == 0
+            }
+            Distribution::Categorical { choices } => {
+                x.fract() == 0.0 && x >= 0.0 && (x as usize) < choices.len()
+            }
+        }
+    }
+
+    /// Checks that `other` may share a parameter name with `self` across trials: same kind,
+    /// same log flag and, for categoricals, the same choices (ranges may differ, as in Optuna).
+    pub fn check_compatible(&self, name: &str, other: &Distribution) -> Result<()> {
+        let ok = match (self, other) {
+            (Distribution::Float { log: a, .. }, Distribution::Float { log: b, .. }) => a == b,
+            (Distribution::Int { log: a, .. }, Distribution::Int { log: b, .. }) => a == b,
+            (
+                Distribution::Categorical { choices: a },
+                Distribution::Categorical { choices: b },
+            ) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_as(y)),
+            _ => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::IncompatibleDistribution {
+                name: name.into(),
+                existing: self.to_string(),
+                requested: other.to_string(),
+            })
+        }
+    }
+}
+
+/// `high` lowered to the last point of the grid `low + k·step` (tolerating rounding error).
+fn adjust_high(low: f64, high: f64, step: f64) -> f64 {
+    let k = ((high - low) / step + 1e-9).floor();
+    let adjusted = low + k * step;
+    if (adjusted - high).abs() <= 1e-9 * high.abs().max(1.0) {
+        high
+    } else {
+        adjusted
+    }
+}
+
+impl fmt::Display for Distribution {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Distribution::Float {
+                low,
+                high,
+                log,
+                step,
+            } => {
+                write!(f, "float [{low}, {high}]")?;
+                if *log {
+                    f.write_str(" log")?;
+                }
+                if let Some(s) = step {
+                    write!(f, " step {s}")?;
+                }
+                Ok(())
+            }
+            Distribution::Int {
+                low,
+                high,
+                log,
+                step,
+            } => {
+                write!(f, "int [{low}, {high}]")?;
+                if *log {
+                    f.write_str(" log")?;
+                }
+                if *step != 1 {
+                    write!(f, " step {step}")?;
+                }
+                Ok(())
+            }
+            Distribution::Categorical { choices } => {
+                f.write_str("categorical {")?;
+                for (i, c) in choices.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{c}")?;
+                }
+                f.write_str("}")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_ranges_are_errors_that_say_so() {
+        let e = Distribution::float("x", 2.0, 1.0, false, None).unwrap_err();
+        assert!(matches!(e, Error::LowGreaterThanHigh { .. }), "{e}");
+        let e = Distribution::float("lr", 0.0, 1.0, true, None).unwrap_err();
+        assert!(e.to_string().contains("log scale needs low > 0"), "{e}");
+        let e = Distribution::float("x", 0.0, 1.0, false, Some(2.0)).unwrap_err();
+        assert!(matches!(e, Error::StepLargerThanRange { .. }), "{e}");
+        let e = Distribution::float("x", 0.0, 1.0, false, Some(0.0)).unwrap_err();
+        assert!(matches!(e, Error::NonPositiveStep { .. }), "{e}");
+        let e = Distribution::float("x", 1.0, 2.0, true, Some(0.5)).unwrap_err();
+        assert!(matches!(e, Error::LogWithStep { .. }), "{e}");
+        let e = Distribution::float("x", f64::NAN, 2.0, false, None).unwrap_err();
+        assert!(matches!(e, Error::NonFiniteBound { .. }), "{e}");
+        let e = Distribution::int("n", 0, 10, true, 1).unwrap_err();
+        assert!(matches!(e, Error::LogNonPositiveLow { .. }), "{e}");
+        let e = Distribution::int("n", 1, 10, true, 2).unwrap_err();
+        assert!(matches!(e, Error::LogWithStep { .. }), "{e}");
+        let e = Distribution::int("n", 0, 3, false, 4).unwrap_err();
+        assert!(matches!(e, Error::StepLargerThanRange { .. }), "{e}");
+        let e = Distribution::int("n", 0, 3, false, 0).unwrap_err();
+        assert!(matches!(e, Error::NonPositiveStep { .. }), "{e}");
+        let e = Distribution::categorical("act", vec![]).unwrap_err();
+        assert!(matches!(e, Error::EmptyChoices { .. }), "{e}");
+    }
+
+    #[test]
+    fn stepped_high_is_lowered_to_the_grid() {
+        let d = Distribution::int("n", 0, 10, false, 3).unwrap();
+        assert_eq!(
+            d,
+            Distribution::Int {
+                low: 0,
+                high: 9,
+                log: false,
+                step: 3
+            }
+        );
+        let d = Distribution::float("x", 0.0, 1.0, false, Some(0.3)).unwrap();
+        let Distribution::Float { high, .. } = d else {
+            unreachable!()
+        };
+        assert!((high - 0.9).abs() < 1e-12, "{high}");
+        // Exact multiples stay as given despite floating-point division error.
+        let d = Distribution::float("x", 0.0, 0.3, false, Some(0.1)).unwrap();
+        assert_eq!(
+            d,
+            Distribution::Float {
+                low: 0.0,
+                high: 0.3,
+                log: false,
+                step: Some(0.1)
+            }
+        );
+        // A single-valued range accepts any positive step.
+        assert!(
+            Distribution::float("x", 1.0, 1.0, false, Some(5.0))
+                .unwrap()
+                .is_single()
+        );
+    }
+
+    #[test]
+    fn internal_representation_round_trips() {
+        let d = Distribution::categorical("a", vec!["relu".into(), "tanh".into()]).unwrap();
+        assert_eq!(d.to_internal(&"tanh".into()), Some(1.0));
+        assert_eq!(d.to_internal(&"gelu".into()), None);
+        assert_eq!(d.from_internal(1.0), ParamValue::from("tanh"));
+        let d = Distribution::int("n", 1, 9, false, 2).unwrap();
+        assert!(d.contains(5.0) && !d.contains(4.0) && !d.contains(11.0));
+        assert_eq!(d.from_internal(4.9999), ParamValue::Int(5));
+        let d = Distribution::float("x", 0.0, 1.0, false, Some(0.25)).unwrap();
+        assert!(d.contains(0.75) && !d.contains(0.7));
+    }
+
+    #[test]
+    fn compatibility_allows_new_ranges_but_not_new_kinds() {
+        let a = Distribution::float("x", 0.0, 1.0, false, None).unwrap();
+        let b = Distribution::float("x", 0.0, 5.0, false, None).unwrap();
+        let c = Distribution::float("x", 0.1, 5.0, true, None).unwrap();
+        let d = Distribution::int("x", 0, 5, false, 1).unwrap();
+        assert!(a.check_compatible("x", &b).is_ok());
+        assert!(a.check_compatible("x", &c).is_err());
+        assert!(a.check_compatible("x", &d).is_err());
+    }
+
+    #[test]
+    fn serde_names_the_kind() {
+        let d = Distribution::int("n", 1, 8, true, 1).unwrap();
+        assert_eq!(
+            serde_json::to_string(&d).unwrap(),
+            r#"{"type":"int","low":1,"high":8,"log":true,"step":1}"#
+        );
+        assert_eq!(d.to_string(), "int [1, 8] log");
+    }
+}

@@ -1,0 +1,233 @@
+//! The live trial handed to the objective: define-by-run suggestions, reports, pruning.
+
+use crate::distribution::Distribution;
+use crate::error::{Error, Result};
+use crate::frozen_trial::TrialId;
+use crate::param::{Choice, ParamValue};
+use crate::pruners::PrunerContext;
+use crate::rng::TrialRng;
+use crate::samplers::SamplerContext;
+use crate::study::StudyShared;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A trial being evaluated.
+///
+/// The objective receives `&mut Trial` and asks it for parameters as it needs them
+/// (define-by-run): conditional search spaces are ordinary `if`s and `match`es. Each method
+/// validates its range and returns a typed value — floats as `f64`, integers as `i64`,
+/// categorical choices as themselves (never an index). Suggesting a name twice with the same
+/// distribution returns the same value; with another distribution it is an error.
+///
+/// Where a value comes from, in order: the parameters of an enqueued trial
+/// ([`crate::Study::enqueue_trial`]), the sampler's relative proposal made when the trial
+/// started (used when it lies in the requested distribution), else the sampler's independent
+/// proposal. Single-valued ranges return their value without asking the sampler.
+pub struct Trial {
+    pub(crate) shared: Arc<StudyShared>,
+    pub(crate) id: TrialId,
+    pub(crate) number: u64,
+    pub(crate) rng: TrialRng,
+    pub(crate) relative: BTreeMap<String, ParamValue>,
+    pub(crate) fixed: BTreeMap<String, ParamValue>,
+    pub(crate) params: BTreeMap<String, (ParamValue, Distribution)>,
+}
+
+impl Trial {
+    /// The trial's number in the study (0, 1, 2, …).
+    pub fn number(&self) -> u64 {
+        self.number
+    }
+
+    /// The trial's storage id.
+    pub fn id(&self) -> TrialId {
+        self.id
+    }
+
+    /// A float uniform on `[low, high]`.
+    pub fn suggest_float(&mut self, name: &str, low: f64, high: f64) -> Result<f64> {
+        self.float(name, Distribution::float(name, low, high, false, None)?)
+    }
+
+    /// A float log-uniform on `[low, high]` (bounds in natural space, `low > 0`).
+    pub fn suggest_float_log(&mut self, name: &str, low: f64, high: f64) -> Result<f64> {
+        self.float(name, Distribution::float(name, low, high, true, None)?)
+    }
+
+    /// A float on the grid `low, low + step, …, ≤ high`.
+    pub fn suggest_float_step(
+        &mut self,
+        name: &str,
+        low: f64,
+        high: f64,
+        step: f64,
+    ) -> Result<f64> {
+        self.float(
+            name,
+            Distribution::float(name, low, high, false, Some(step))?,
+        )
+    }
+
+    /// An integer uniform on `[low, high]`.
+    pub fn suggest_int(&mut self, name: &str, low: i64, high: i64) -> Result<i64> {
+        self.int(name, Distribution::int(name, low, high, false, 1)?)
+    }
+
+    /// An integer on the grid `low, low + step, …, ≤ high`.
+    pub fn suggest_int_step(&mut self, name: &str, low: i64, high: i64, step: i64) -> Result<i64> {
+        self.int(name, Distribution::int(name, low, high, false, step)?)
+    }
+
+    /// An integer log-uniform on `[low, high]` (`low ≥ 1`).
+    pub fn suggest_int_log(&mut self, name: &str, low: i64, high: i64) -> Result<i64> {
+        self.int(name, Distribution::int(name, low, high, true, 1)?)
+    }
+
+    /// One of `choices`, returned as its own type: `&[16, 32, 64]` gives an integer,
+    /// `&["relu", "tanh"]` a `String`, `&[true, false]` a `bool`.
+    pub fn suggest_categorical<C: Choice>(
+        &mut self,
+        name: &str,
+        choices: &[C],
+    ) -> Result<C::Output> {
+        let d = Distribution::categorical(name, choices.iter().map(Choice::to_param).collect())?;
+        let v = self.suggest(name, d.clone())?;
+        C::from_param(&v).ok_or_else(|| Error::IncompatibleValue {
+            name: name.into(),
+            value: v.to_string(),
+            distribution: d.to_string(),
+        })
+    }
+
+    /// A value from any [`Distribution`] (validate it first when it does not come from the
+    /// constructors).
+    pub fn suggest(&mut self, name: &str, distribution: Distribution) -> Result<ParamValue> {
+        if let Some((value, previous)) = self.params.get(name) {
+            if *previous == distribution {
+                return Ok(value.clone());
+            }
+            return Err(Error::InconsistentDistribution {
+                name: name.into(),
+                trial: self.number,
+                previous: previous.to_string(),
+                requested: distribution.to_string(),
+            });
+        }
+        let value = self.draw(name, &distribution)?;
+        let internal =
+            distribution
+                .to_internal(&value)
+                .ok_or_else(|| Error::IncompatibleValue {
+                    name: name.into(),
+                    value: value.to_string(),
+                    distribution: distribution.to_string(),
+                })?;
+        let value = distribution.from_internal(internal);
+        self.shared
+            .storage
+            .set_trial_param(self.id, name, &value, &distribution)?;
+        self.params
+            .insert(name.to_owned(), (value.clone(), distribution));
+        Ok(value)
+    }
+
+    fn draw(&mut self, name: &str, d: &Distribution) -> Result<ParamValue> {
+        if d.is_single() {
+            return Ok(d.from_internal(match d {
+                Distribution::Float { low, .. } => *low,
+                Distribution::Int { low, .. } => *low as f64,
+                Distribution::Categorical { .. } => 0.0,
+            }));
+        }
+        if let Some(v) = self.fixed.get(name) {
+            return Ok(v.clone());
+        }
+        if let Some(v) = self.relative.get(name)
+            && d.to_internal(v).is_some_and(|x| d.contains(x))
+        {
+            return Ok(v.clone());
+        }
+        let s = &self.shared;
+        let trials = s.storage.get_all_trials(s.study_id, None)?;
+        let me = s.storage.get_trial(self.id)?;
+        let ctx = SamplerContext {
+            storage: &*s.storage,
+            study_id: s.study_id,
+            direction: s.direction,
+            study_seed: s.seed,
+            trials: &trials,
+        };
+        s.sampler
+            .sample_independent(&ctx, &me, name, d, &mut self.rng)
+    }
+
+    fn float(&mut self, name: &str, d: Distribution) -> Result<f64> {
+        let v = self.suggest(name, d)?;
+        v.as_f64().ok_or_else(|| Error::IncompatibleValue {
+            name: name.into(),
+            value: v.to_string(),
+            distribution: "float".into(),
+        })
+    }
+
+    fn int(&mut self, name: &str, d: Distribution) -> Result<i64> {
+        let v = self.suggest(name, d)?;
+        v.as_i64().ok_or_else(|| Error::IncompatibleValue {
+            name: name.into(),
+            value: v.to_string(),
+            distribution: "int".into(),
+        })
+    }
+
+    /// Reports an intermediate value (e.g. the validation loss after epoch `step`). A step
+    /// already reported is ignored, as in Optuna. NaN is allowed (pruners treat it as worst).
+    pub fn report(&mut self, step: u64, value: f64) -> Result<()> {
+        let me = self.shared.storage.get_trial(self.id)?;
+        if me.intermediate_values.contains_key(&step) {
+            return Ok(());
+        }
+        self.shared
+            .storage
+            .set_trial_intermediate_value(self.id, step, value)
+    }
+
+    /// Asks the study's pruner whether to stop now; when `true`, return
+    /// `Err(TrialError::Pruned)` from the objective.
+    pub fn should_prune(&self) -> Result<bool> {
+        let s = &self.shared;
+        let trials = s.storage.get_all_trials(s.study_id, None)?;
+        let me = s.storage.get_trial(self.id)?;
+        let ctx = PrunerContext {
+            storage: &*s.storage,
+            study_id: s.study_id,
+            study_name: &s.name,
+            direction: s.direction,
+            trials: &trials,
+        };
+        s.pruner.prune(&ctx, &me)
+    }
+
+    /// Sets a user attribute (any JSON value), kept with the trial.
+    pub fn set_user_attr(&mut self, key: &str, value: impl Into<serde_json::Value>) -> Result<()> {
+        self.shared
+            .storage
+            .set_trial_user_attr(self.id, key, value.into())
+    }
+
+    /// The parameters suggested so far.
+    pub fn params(&self) -> BTreeMap<String, ParamValue> {
+        self.params
+            .iter()
+            .map(|(k, (v, _))| (k.clone(), v.clone()))
+            .collect()
+    }
+}
+
+impl std::fmt::Debug for Trial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Trial")
+            .field("number", &self.number)
+            .field("params", &self.params())
+            .finish()
+    }
+}
