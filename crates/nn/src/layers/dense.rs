@@ -1,0 +1,290 @@
+//! [`Dense`]: the fully connected layer `y = activation(x·W + b)`.
+
+use gradus_tensor::{Activation, Rng, Tensor, ops};
+use serde::{Deserialize, Serialize};
+
+use crate::layer::{GradFlow, Layer, Mode};
+use crate::{Error, Initializer, LayerConfig, Param, Regularizer, Result};
+
+/// Configuration of a [`Dense`] layer; the defaults are Keras's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DenseConfig {
+    /// Layer name (default: `dense`, `dense_1`, … in order of addition).
+    pub name: Option<String>,
+    /// Number of output units.
+    pub units: usize,
+    /// Activation applied to `x·W + b` (default linear).
+    pub activation: Activation,
+    /// Whether to add a bias vector (default true).
+    pub use_bias: bool,
+    /// Kernel initializer (default glorot_uniform).
+    pub kernel_initializer: Initializer,
+    /// Bias initializer (default zeros).
+    pub bias_initializer: Initializer,
+    /// Penalty on the kernel.
+    pub kernel_regularizer: Option<Regularizer>,
+    /// Penalty on the bias.
+    pub bias_regularizer: Option<Regularizer>,
+    /// Penalty on the layer's output (Keras 3: `regularizer(output)`, not divided by the
+    /// batch size as Keras 2 did).
+    pub activity_regularizer: Option<Regularizer>,
+}
+
+impl Default for DenseConfig {
+    fn default() -> DenseConfig {
+        DenseConfig {
+            name: None,
+            units: 1,
+            activation: Activation::Linear,
+            use_bias: true,
+            kernel_initializer: Initializer::GlorotUniform,
+            bias_initializer: Initializer::Zeros,
+            kernel_regularizer: None,
+            bias_regularizer: None,
+            activity_regularizer: None,
+        }
+    }
+}
+
+/// Fully connected layer, as Keras `Dense`.
+///
+/// Shapes: input `[n, in]`, kernel `W: [in, units]`, bias `b: [units]`, output `[n, units]`.
+///
+/// - forward: `z = x·W + b`, `y = f(z)` (bias and activation fused in one pass);
+/// - backward: `δ = ∂L/∂y ⊙ f'(z)`, `∂L/∂W = xᵀ·δ`, `∂L/∂b = Σ_rows δ`, `∂L/∂x = δ·Wᵀ`.
+///
+/// ```
+/// use gradus_nn::{Dense, GradFlow, Initializer, Layer, Mode};
+/// use gradus_tensor::{Activation, Rng, Tensor};
+/// let mut d = Dense::new(2)
+///     .activation(Activation::Relu)
+///     .kernel_initializer(Initializer::Ones)
+///     .bias_initializer(Initializer::Constant { value: -4.0 });
+/// d.build(&[3], &mut Rng::new(0)).unwrap();
+/// let x = Tensor::from_vec(vec![1.0, 2.0, 3.0], &[1, 3]).unwrap();
+/// assert_eq!(d.forward(&x, Mode::Infer).data(), &[2.0, 2.0]); // relu(1+2+3−4)
+/// let g = Tensor::from_vec(vec![1.0, 0.5], &[1, 2]).unwrap();
+/// assert_eq!(d.backward(&g, GradFlow::FULL).data(), &[1.5, 1.5, 1.5]);
+/// assert_eq!(d.params()[0].grad.data(), &[1.0, 0.5, 2.0, 1.0, 3.0, 1.5]);
+/// ```
+#[derive(Debug)]
+pub struct Dense {
+    config: DenseConfig,
+    params: Vec<Param>,
+    /// Copy of the last input (for ∂L/∂W).
+    input: Tensor,
+    /// Pre-activation `x·W + b` (also the output when the activation is linear).
+    z: Tensor,
+    /// Output `f(z)` when the activation is not linear.
+    y: Tensor,
+    /// ∂L/∂z.
+    delta: Tensor,
+    /// Activity-regularizer gradient scratch (only with a fused activation).
+    scratch: Tensor,
+    grad_input: Tensor,
+    activity_penalty: f64,
+}
+
+impl Dense {
+    /// An unbuilt layer with `units` outputs and Keras's defaults.
+    pub fn new(units: usize) -> Dense {
+        Dense::from_config(DenseConfig {
+            units,
+            ..DenseConfig::default()
+        })
+    }
+
+    /// An unbuilt layer from its configuration.
+    pub fn from_config(config: DenseConfig) -> Dense {
+        Dense {
+            config,
+            params: Vec::new(),
+            input: Tensor::zeros(&[0, 0]),
+            z: Tensor::zeros(&[0, 0]),
+            y: Tensor::zeros(&[0, 0]),
+            delta: Tensor::zeros(&[0, 0]),
+            scratch: Tensor::zeros(&[0, 0]),
+            grad_input: Tensor::zeros(&[0, 0]),
+            activity_penalty: 0.0,
+        }
+    }
+
+    /// Sets the activation.
+    pub fn activation(mut self, activation: Activation) -> Dense {
+        self.config.activation = activation;
+        self
+    }
+
+    /// Sets whether a bias is added.
+    pub fn use_bias(mut self, use_bias: bool) -> Dense {
+        self.config.use_bias = use_bias;
+        self
+    }
+
+    /// Sets the kernel initializer.
+    pub fn kernel_initializer(mut self, init: Initializer) -> Dense {
+        self.config.kernel_initializer = init;
+        self
+    }
+
+    /// Sets the bias initializer.
+    pub fn bias_initializer(mut self, init: Initializer) -> Dense {
+        self.config.bias_initializer = init;
+        self
+    }
+
+    /// Sets the kernel regularizer.
+    pub fn kernel_regularizer(mut self, r: Regularizer) -> Dense {
+        self.config.kernel_regularizer = Some(r);
+        self
+    }
+
+    /// Sets the bias regularizer.
+    pub fn bias_regularizer(mut self, r: Regularizer) -> Dense {
+        self.config.bias_regularizer = Some(r);
+        self
+    }
+
+    /// Sets the activity regularizer.
+    pub fn activity_regularizer(mut self, r: Regularizer) -> Dense {
+        self.config.activity_regularizer = Some(r);
+        self
+    }
+
+    /// Sets the layer name.
+    pub fn name(mut self, name: impl Into<String>) -> Dense {
+        self.config.name = Some(name.into());
+        self
+    }
+
+    fn output(&self) -> &Tensor {
+        if self.config.activation.is_linear() {
+            &self.z
+        } else {
+            &self.y
+        }
+    }
+}
+
+impl Layer for Dense {
+    fn build(&mut self, input: &[usize], rng: &mut Rng) -> Result<Vec<usize>> {
+        if self.config.units == 0 {
+            return Err(Error::config("Dense.units", 0, "at least 1 unit"));
+        }
+        for (field, r) in [
+            ("kernel_regularizer", self.config.kernel_regularizer),
+            ("bias_regularizer", self.config.bias_regularizer),
+            ("activity_regularizer", self.config.activity_regularizer),
+        ] {
+            if let Some(r) = r {
+                r.validate(&format!("Dense.{field}"))?;
+            }
+        }
+        let &[fan_in] = input else {
+            return Err(Error::Shape {
+                context: "Dense".into(),
+                expected: "input of shape [batch, features]".into(),
+                got: format!("[batch, {}]", dims_text(input)),
+                hint: "; add a Flatten layer before it".into(),
+            });
+        };
+        let units = self.config.units;
+        let kernel = self.config.kernel_initializer.init(&[fan_in, units], rng);
+        self.params = vec![Param::trainable(
+            "kernel",
+            kernel,
+            self.config.kernel_regularizer,
+        )];
+        if self.config.use_bias {
+            let bias = self.config.bias_initializer.init(&[units], rng);
+            self.params
+                .push(Param::trainable("bias", bias, self.config.bias_regularizer));
+        }
+        Ok(vec![units])
+    }
+
+    fn forward<'a>(&'a mut self, x: &'a Tensor, _mode: Mode) -> &'a Tensor {
+        self.input.assign(x);
+        ops::matmul(x, &self.params[0].value, &mut self.z);
+        if let Some(bias) = self.params.get(1) {
+            ops::add_row_vector(self.z.data_mut(), bias.value.data());
+        }
+        let act = self.config.activation;
+        if !act.is_linear() {
+            self.y.resize(*self.z.shape());
+            act.forward(self.z.data(), self.y.data_mut(), self.config.units);
+        }
+        self.activity_penalty = match &self.config.activity_regularizer {
+            Some(r) => r.penalty(self.output().data()),
+            None => 0.0,
+        };
+        self.output()
+    }
+
+    fn backward(&mut self, grad_out: &Tensor, flow: GradFlow) -> &Tensor {
+        let act = self.config.activation;
+        let units = self.config.units;
+        let apply_act = !act.is_linear() && !flow.fused_activation;
+        let delta: &Tensor = match (&self.config.activity_regularizer, apply_act) {
+            (None, false) => grad_out,
+            (reg, _) => {
+                self.delta.assign(grad_out);
+                let out = if act.is_linear() { &self.z } else { &self.y };
+                match reg {
+                    Some(r) if flow.fused_activation && !act.is_linear() => {
+                        // δ = fused ∂L/∂z + f'(z) ⊙ ∂penalty/∂y.
+                        self.scratch.resize(*out.shape());
+                        self.scratch.data_mut().fill(0.0);
+                        r.add_gradient(out.data(), self.scratch.data_mut());
+                        act.backward(self.z.data(), out.data(), self.scratch.data_mut(), units);
+                        ops::axpy(1.0, self.scratch.data(), self.delta.data_mut());
+                    }
+                    Some(r) => r.add_gradient(out.data(), self.delta.data_mut()),
+                    None => {}
+                }
+                if apply_act {
+                    act.backward(self.z.data(), out.data(), self.delta.data_mut(), units);
+                }
+                &self.delta
+            }
+        };
+        let (kernel, rest) = self.params.split_first_mut().expect("built");
+        ops::matmul_tn(&self.input, delta, &mut kernel.grad);
+        if let Some(bias) = rest.first_mut() {
+            ops::sum_columns_into(delta.data(), bias.grad.data_mut());
+        }
+        if flow.input_grad {
+            ops::matmul_nt(delta, &kernel.value, &mut self.grad_input);
+        }
+        &self.grad_input
+    }
+
+    fn config(&self) -> LayerConfig {
+        LayerConfig::Dense(self.config.clone())
+    }
+
+    fn params(&self) -> &[Param] {
+        &self.params
+    }
+
+    fn params_mut(&mut self) -> &mut [Param] {
+        &mut self.params
+    }
+
+    fn output_activation(&self) -> Activation {
+        self.config.activation
+    }
+
+    fn activity_penalty(&self) -> f64 {
+        self.activity_penalty
+    }
+}
+
+/// `a, b, c` for error messages.
+pub(crate) fn dims_text(dims: &[usize]) -> String {
+    dims.iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
