@@ -9,7 +9,8 @@ use crate::{
     Sequential,
 };
 
-/// Stream id of the shuffling generator (layers use streams 0, 1, … of the same seed).
+/// Stream id of epoch 0's shuffle (layers use streams 0, 1, … of the same seed; epoch `e`
+/// uses `SHUFFLE_STREAM − e`).
 const SHUFFLE_STREAM: u64 = u64::MAX;
 
 /// How `fit` trains, as Keras's `fit` arguments.
@@ -34,7 +35,8 @@ pub struct FitConfig {
     pub epochs: usize,
     /// Rows per gradient step (default 32).
     pub batch_size: usize,
-    /// Shuffle the training rows before each epoch (default true).
+    /// Shuffle the training rows before each epoch (default true). Epoch `e`'s order is a
+    /// function of `(seed, e)`, so resuming with `initial_epoch` repeats it exactly.
     pub shuffle: bool,
     /// Seed of the shuffling and, when `fit` builds the model, of the initial weights and
     /// dropout masks (default 0).
@@ -294,7 +296,6 @@ impl Sequential {
         }
 
         let mut order: Vec<usize> = (0..data.train_rows).collect();
-        let mut rng = Rng::with_stream(seed, SHUFFLE_STREAM);
         let mut history = History::default();
         let mut names: Vec<String> = vec!["loss".into()];
         names.extend(metrics.iter().map(|m| m.name()));
@@ -303,7 +304,10 @@ impl Sequential {
                 cb.on_epoch_begin(epoch);
             }
             if shuffle {
-                rng.shuffle(&mut order);
+                // Each epoch's order depends on (seed, epoch) only, so a run resumed with
+                // `initial_epoch` sees the same batches as an uninterrupted one.
+                order.iter_mut().enumerate().for_each(|(i, o)| *o = i);
+                Rng::with_stream(seed, SHUFFLE_STREAM - epoch as u64).shuffle(&mut order);
             }
             let mut logs = self.run_epoch(
                 &data,

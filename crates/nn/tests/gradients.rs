@@ -1,0 +1,369 @@
+//! Finite-difference gradient checks for every layer, activation, loss (fused or not) and
+//! regularizer, over random shapes (proptest, fixed seed).
+//!
+//! Each check compares the analytic gradient of a scalar `L` with central differences at
+//! steps `h` and `h/2`, combined by Richardson extrapolation, with `L` accumulated in `f64`.
+//! `h = 1e-2` for single layers and `4e-2` for batch normalisation and whole networks,
+//! where the f32 rounding of `L` would otherwise dominate the quotient. The relative error
+//! `‖num − ana‖ / max(‖num‖, ‖ana‖, 1e-2)` must be below 1e-3; the floor makes the check
+//! absolute where terms cancel to a tiny gradient.
+//!
+//! Elements whose quotient changes between `h` and `h/2` by more than 0.1 % straddle a
+//! kink (ReLU at 0, ELU's second derivative at 0) and are left out of both norms.
+//! Penalties inside these checks are L2 (smooth); the L1 gradient `l1·sign(w)` is checked
+//! away from 0 in the regularizer's unit tests.
+
+use gradus_nn::{
+    ActivationLayer, BatchNormalization, Dense, Dropout, Flatten, GradFlow, Initializer, Layer,
+    LossConfig, Mode, Param, Regularizer,
+};
+use gradus_tensor::{Activation, Rng, Tensor};
+use proptest::prelude::*;
+
+const ACTIVATIONS: [Activation; 12] = [
+    Activation::Linear,
+    Activation::Relu,
+    Activation::Sigmoid,
+    Activation::Tanh,
+    Activation::Softmax,
+    Activation::Elu { alpha: 1.0 },
+    Activation::Selu,
+    Activation::Gelu { approximate: false },
+    Activation::Gelu { approximate: true },
+    Activation::LeakyRelu {
+        negative_slope: 0.2,
+    },
+    Activation::Softplus,
+    Activation::Swish,
+];
+
+/// Floor of the relative error's denominator (see the module docs).
+const GRADIENT_FLOOR: f64 = 1e-2;
+
+/// Relative error between numeric and analytic gradients of `f` at `x`, skipping kinks.
+fn relative_error(x: &[f32], analytic: &[f32], h: f32, f: &mut dyn FnMut(&[f32]) -> f64) -> f64 {
+    let (mut diff, mut num_norm, mut ana_norm) = (0.0f64, 0.0f64, 0.0f64);
+    for i in 0..x.len() {
+        let mut quotient = |h: f32| {
+            let mut a = x.to_vec();
+            a[i] += h;
+            let mut b = x.to_vec();
+            b[i] -= h;
+            (f(&a) - f(&b)) / (2.0 * h as f64)
+        };
+        let full = quotient(h);
+        let half = quotient(h / 2.0);
+        if (full - half).abs() > 1e-3 * (full.abs().max(half.abs()) + 1e-2) {
+            continue;
+        }
+        // Richardson extrapolation: the h² terms of the two quotients cancel.
+        let num = (4.0 * half - full) / 3.0;
+        let ana = analytic[i] as f64;
+        diff += (num - ana).powi(2);
+        num_norm += num * num;
+        ana_norm += ana * ana;
+    }
+    diff.sqrt() / num_norm.sqrt().max(ana_norm.sqrt()).max(GRADIENT_FLOOR)
+}
+
+fn tensor(values: &[f32], dims: &[usize]) -> Tensor {
+    Tensor::from_vec(values.to_vec(), dims).unwrap()
+}
+
+/// `L = Σ w ⊙ layer(x) + activity penalty`; checks ∂L/∂x and every trainable ∂L/∂param.
+/// `make` builds a fresh layer with fixed weights, so that every evaluation is the same
+/// function (dropout masks included).
+fn check_layer(label: &str, make: &dyn Fn() -> Box<dyn Layer>, x: &Tensor, w: &[f32], h: f32) {
+    let mode = Mode::Train;
+    let sample = &x.dims()[1..];
+    let mut layer = make();
+    layer.build(sample, &mut Rng::new(7)).unwrap();
+    let y = layer.forward(x, mode).clone();
+    assert_eq!(y.len(), w.len(), "{label}: weights for the loss");
+    let g = tensor(w, y.dims());
+    let grad_x = layer.backward(&g, GradFlow::FULL).clone();
+    let params: Vec<Param> = layer.params().to_vec();
+
+    let loss = |layer: &mut Box<dyn Layer>, x: &Tensor| -> f64 {
+        let y = layer.forward(x, mode);
+        let s: f64 = y
+            .data()
+            .iter()
+            .zip(w)
+            .map(|(a, b)| *a as f64 * *b as f64)
+            .sum();
+        s + layer.activity_penalty()
+    };
+    let mut eval_x = |xs: &[f32]| {
+        let mut l = make();
+        l.build(sample, &mut Rng::new(7)).unwrap();
+        loss(&mut l, &tensor(xs, x.dims()))
+    };
+    let err = relative_error(x.data(), grad_x.data(), h, &mut eval_x);
+    assert!(err < 1e-3, "{label}: ∂L/∂x relative error {err}");
+
+    for (pi, p) in params.iter().enumerate().filter(|(_, p)| p.trainable) {
+        let mut eval_p = |vs: &[f32]| {
+            let mut l = make();
+            l.build(sample, &mut Rng::new(7)).unwrap();
+            l.params_mut()[pi].value.data_mut().copy_from_slice(vs);
+            loss(&mut l, x)
+        };
+        let err = relative_error(p.value.data(), p.grad.data(), h, &mut eval_p);
+        assert!(err < 1e-3, "{label}: ∂L/∂{} relative error {err}", p.name);
+    }
+}
+
+fn values(n: usize) -> impl Strategy<Value = Vec<f32>> {
+    prop::collection::vec(-2.0f32..2.0, n)
+}
+
+proptest! {
+    // A fixed seed: the same cases on every run.
+    #![proptest_config(ProptestConfig {
+        cases: 48,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(20_261_126),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn dense_with_every_activation(
+        (rows, fan_in, units) in (1usize..4, 1usize..5, 1usize..5),
+        act in 0usize..ACTIVATIONS.len(),
+        regularized in any::<bool>(),
+        seed in 0u64..1000,
+    ) {
+        let mut rng = Rng::new(seed);
+        let x: Vec<f32> = (0..rows * fan_in).map(|_| rng.uniform_range(-2.0, 2.0) as f32).collect();
+        let w: Vec<f32> = (0..rows * units).map(|_| rng.uniform_range(-1.0, 1.0) as f32).collect();
+        let activation = ACTIVATIONS[act];
+        let make = move || -> Box<dyn Layer> {
+            let mut d = Dense::new(units).activation(activation).bias_initializer(Initializer::random_normal());
+            if regularized {
+                d = d.activity_regularizer(Regularizer::l2(0.02));
+            }
+            Box::new(d)
+        };
+        check_layer(&format!("Dense {activation}"), &make, &tensor(&x, &[rows, fan_in]), &w, 1e-2);
+    }
+
+    #[test]
+    fn activation_layers(x in values(12), w in values(12), act in 0usize..ACTIVATIONS.len()) {
+        let activation = ACTIVATIONS[act];
+        let make = move || -> Box<dyn Layer> { Box::new(ActivationLayer::new(activation)) };
+        check_layer(&format!("Activation {activation}"), &make, &tensor(&x, &[3, 4]), &w, 1e-2);
+    }
+
+    #[test]
+    fn batch_normalization_training_mode((rows, cols) in (3usize..8, 1usize..4), seed in 0u64..1000) {
+        let mut rng = Rng::new(seed);
+        let x: Vec<f32> = (0..rows * cols).map(|_| rng.normal() as f32).collect();
+        let w: Vec<f32> = (0..rows * cols).map(|_| rng.normal() as f32).collect();
+        // The step must be small against the batch's spread, or the quotient measures
+        // curvature: keep batches whose columns have a standard deviation ≥ 0.5.
+        let xt = tensor(&x, &[rows, cols]);
+        for c in 0..cols {
+            let col: Vec<f64> = (0..rows).map(|r| xt.row(r)[c] as f64).collect();
+            let mean = col.iter().sum::<f64>() / rows as f64;
+            let var = col.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / rows as f64;
+            prop_assume!(var >= 0.25);
+        }
+        let make = || -> Box<dyn Layer> {
+            Box::new(BatchNormalization::from_config(gradus_nn::BatchNormalizationConfig {
+                gamma_initializer: Initializer::Constant { value: 1.5 },
+                beta_initializer: Initializer::Constant { value: -0.3 },
+                ..Default::default()
+            }))
+        };
+        check_layer("BatchNormalization", &make, &xt, &w, 4e-2);
+    }
+
+    #[test]
+    fn dropout_with_a_fixed_mask(x in values(20), w in values(20), rate in 0.0f32..0.9) {
+        let make = move || -> Box<dyn Layer> { Box::new(Dropout::new(rate).seed(11)) };
+        check_layer("Dropout", &make, &tensor(&x, &[4, 5]), &w, 1e-2);
+    }
+
+    #[test]
+    fn flatten(x in values(24), w in values(24)) {
+        let make = || -> Box<dyn Layer> { Box::new(Flatten::new()) };
+        check_layer("Flatten", &make, &tensor(&x, &[2, 3, 4]), &w, 1e-2);
+    }
+
+    /// A whole network: Dense(tanh) → BatchNorm → Dense(head) with L1/L2 kernel penalties,
+    /// trained against every loss; the head's activation is fused where the loss allows.
+    #[test]
+    fn network_with_every_loss(loss_index in 0usize..9, seed in 0u64..1000) {
+        check_network(loss_index, seed);
+    }
+}
+
+fn check_network(loss_index: usize, seed: u64) {
+    let (rows, k) = (4, 3);
+    let mut rng = Rng::new(seed);
+    let x: Vec<f32> = (0..rows * 2).map(|_| rng.normal() as f32).collect();
+    let onehot_ids: Vec<usize> = (0..rows).map(|_| rng.below(k)).collect();
+    let mut onehot = Tensor::zeros(&[rows, k]);
+    for (r, &c) in onehot_ids.iter().enumerate() {
+        onehot.row_mut(r)[c] = 1.0;
+    }
+    let ids = Tensor::column(&onehot_ids.iter().map(|&c| c as f32).collect::<Vec<_>>());
+    let probs = Tensor::from_vec(
+        (0..rows * k).map(|_| rng.uniform() as f32).collect(),
+        &[rows, k],
+    )
+    .unwrap();
+    let real = Tensor::from_vec(
+        (0..rows * k).map(|_| rng.normal() as f32).collect(),
+        &[rows, k],
+    )
+    .unwrap();
+    let cases: [(LossConfig, Activation, &Tensor); 9] = [
+        (LossConfig::MeanSquaredError, Activation::Linear, &real),
+        (LossConfig::MeanAbsoluteError, Activation::Tanh, &real),
+        (LossConfig::Huber { delta: 0.5 }, Activation::Linear, &real),
+        (LossConfig::BINARY_CROSSENTROPY, Activation::Sigmoid, &probs),
+        (
+            LossConfig::BinaryCrossentropy {
+                from_logits: true,
+                label_smoothing: 0.1,
+            },
+            Activation::Linear,
+            &probs,
+        ),
+        (
+            LossConfig::CATEGORICAL_CROSSENTROPY,
+            Activation::Softmax,
+            &onehot,
+        ),
+        (
+            LossConfig::CategoricalCrossentropy {
+                from_logits: true,
+                label_smoothing: 0.2,
+            },
+            Activation::Linear,
+            &onehot,
+        ),
+        (
+            LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY,
+            Activation::Softmax,
+            &ids,
+        ),
+        (
+            LossConfig::CATEGORICAL_CROSSENTROPY,
+            Activation::Sigmoid,
+            &onehot,
+        ),
+    ];
+    let (loss_config, head, target) = cases[loss_index];
+    let make = || -> Vec<Box<dyn Layer>> {
+        let mut layers: Vec<Box<dyn Layer>> = vec![
+            Box::new(
+                Dense::new(5)
+                    .activation(Activation::Tanh)
+                    .kernel_regularizer(Regularizer::l2(0.03)),
+            ),
+            Box::new(BatchNormalization::new()),
+            Box::new(
+                Dense::new(k)
+                    .activation(head)
+                    .kernel_regularizer(Regularizer::l2(0.02)),
+            ),
+        ];
+        let mut shape = vec![2];
+        for (i, l) in layers.iter_mut().enumerate() {
+            shape = l
+                .build(&shape, &mut Rng::with_stream(seed, i as u64))
+                .unwrap();
+        }
+        layers
+    };
+    let built = loss_config.build(head);
+    let xt = tensor(&x, &[rows, 2]);
+    let total = |layers: &mut Vec<Box<dyn Layer>>| -> f64 {
+        let mut out = xt.clone();
+        for l in layers.iter_mut() {
+            out = l.forward(&out, Mode::Train).clone();
+        }
+        let penalty: f64 = layers
+            .iter()
+            .flat_map(|l| l.params())
+            .map(Param::penalty)
+            .sum();
+        built.loss.compute(&out, target, None) + penalty
+    };
+    // Analytic: forward, loss gradient, backward (fused where the loss says), penalties.
+    let mut layers = make();
+    let mut out = xt.clone();
+    for l in layers.iter_mut() {
+        out = l.forward(&out, Mode::Train).clone();
+    }
+    let mut g = Tensor::zeros(&[1]);
+    built.loss.compute(&out, target, Some(&mut g));
+    let n = layers.len();
+    for i in (0..n).rev() {
+        let flow = GradFlow {
+            fused_activation: built.fused && i + 1 == n,
+            input_grad: i > 0,
+        };
+        g = layers[i].backward(&g, flow).clone();
+    }
+    for p in layers.iter_mut().flat_map(|l| l.params_mut()) {
+        if p.trainable {
+            p.add_penalty_gradient();
+        }
+    }
+    for li in 0..n {
+        for (pi, p) in layers[li]
+            .params()
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.trainable)
+        {
+            let mut eval = |vs: &[f32]| {
+                let mut fresh = make();
+                fresh[li].params_mut()[pi]
+                    .value
+                    .data_mut()
+                    .copy_from_slice(vs);
+                total(&mut fresh)
+            };
+            let err = relative_error(p.value.data(), p.grad.data(), 4e-2, &mut eval);
+            assert!(
+                err < 1e-3,
+                "{} / layer {li} {}: relative error {err}",
+                loss_config.name(),
+                p.name
+            );
+        }
+    }
+}
+
+#[test]
+fn fusion_is_used_where_it_applies() {
+    assert!(
+        LossConfig::CATEGORICAL_CROSSENTROPY
+            .build(Activation::Softmax)
+            .fused
+    );
+    assert!(
+        LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY
+            .build(Activation::Softmax)
+            .fused
+    );
+    assert!(
+        LossConfig::BINARY_CROSSENTROPY
+            .build(Activation::Sigmoid)
+            .fused
+    );
+    assert!(
+        !LossConfig::CATEGORICAL_CROSSENTROPY
+            .build(Activation::Sigmoid)
+            .fused
+    );
+    assert!(
+        !LossConfig::MeanSquaredError
+            .build(Activation::Softmax)
+            .fused
+    );
+}
