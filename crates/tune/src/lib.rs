@@ -58,6 +58,7 @@ mod frozen_trial;
 mod optimize;
 mod param;
 pub mod pruners;
+mod reporter;
 pub mod rng;
 pub mod samplers;
 pub mod storage;
@@ -75,6 +76,7 @@ pub use pruners::{
     HyperbandPruner, MedianPruner, NopPruner, PercentilePruner, Pruner, PrunerContext,
     SuccessiveHalvingPruner,
 };
+pub use reporter::TrialReporter;
 pub use samplers::{GridSampler, RandomSampler, Sampler, SamplerContext, TpeConfig, TpeSampler};
 pub use storage::{InMemoryStorage, Storage};
 pub use study::{Study, StudyBuilder};

@@ -4,7 +4,7 @@ use crate::distribution::Distribution;
 use crate::error::{Error, Result};
 use crate::frozen_trial::TrialId;
 use crate::param::{Choice, ParamValue};
-use crate::pruners::PrunerContext;
+use crate::reporter::TrialReporter;
 use crate::rng::TrialRng;
 use crate::samplers::SamplerContext;
 use crate::study::StudyShared;
@@ -182,29 +182,22 @@ impl Trial {
     /// Reports an intermediate value (e.g. the validation loss after epoch `step`). A step
     /// already reported is ignored, as in Optuna. NaN is allowed (pruners treat it as worst).
     pub fn report(&mut self, step: u64, value: f64) -> Result<()> {
-        let me = self.shared.storage.get_trial(self.id)?;
-        if me.intermediate_values.contains_key(&step) {
-            return Ok(());
-        }
-        self.shared
-            .storage
-            .set_trial_intermediate_value(self.id, step, value)
+        self.reporter().report(step, value)
     }
 
     /// Asks the study's pruner whether to stop now; when `true`, return
     /// `Err(TrialError::Pruned)` from the objective.
     pub fn should_prune(&self) -> Result<bool> {
-        let s = &self.shared;
-        let trials = s.storage.get_all_trials(s.study_id, None)?;
-        let me = s.storage.get_trial(self.id)?;
-        let ctx = PrunerContext {
-            storage: &*s.storage,
-            study_id: s.study_id,
-            study_name: &s.name,
-            direction: s.direction,
-            trials: &trials,
-        };
-        s.pruner.prune(&ctx, &me)
+        self.reporter().should_prune()
+    }
+
+    /// An owned handle for reporting and pruning from code that cannot borrow the trial,
+    /// such as a training callback.
+    pub fn reporter(&self) -> TrialReporter {
+        TrialReporter {
+            shared: Arc::clone(&self.shared),
+            id: self.id,
+        }
     }
 
     /// Sets a user attribute (any JSON value), kept with the trial.

@@ -1,0 +1,75 @@
+//! [`TrialReporter`]: reports and pruning decisions for a running trial, from code that
+//! cannot borrow the [`Trial`](crate::Trial) (a training callback, another thread).
+
+use std::sync::Arc;
+
+use crate::error::Result;
+use crate::frozen_trial::TrialId;
+use crate::pruners::PrunerContext;
+use crate::study::StudyShared;
+
+/// An owned, cloneable handle on a running trial with the two calls a training loop needs:
+/// [`report`](TrialReporter::report) an intermediate value and ask
+/// [`should_prune`](TrialReporter::should_prune). Get one from
+/// [`Trial::reporter`](crate::Trial::reporter); it is `Send + Sync + 'static`, so it can
+/// live inside a boxed callback.
+///
+/// ```
+/// use gradus_tune::{OptimizeOptions, Study};
+/// let study = Study::builder().seed(0).build()?;
+/// study.optimize(|trial| {
+///     let reporter = trial.reporter();
+///     let handle = std::thread::spawn(move || reporter.report(0, 1.5));
+///     handle.join().unwrap()?;
+///     Ok(1.5)
+/// }, OptimizeOptions::n_trials(1))?;
+/// assert_eq!(study.trials()?[0].intermediate_values[&0], 1.5);
+/// # Ok::<(), gradus_tune::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct TrialReporter {
+    pub(crate) shared: Arc<StudyShared>,
+    pub(crate) id: TrialId,
+}
+
+impl TrialReporter {
+    /// The trial's storage id.
+    pub fn id(&self) -> TrialId {
+        self.id
+    }
+
+    /// Reports an intermediate value (e.g. the validation loss after epoch `step`). A step
+    /// already reported is ignored, as in Optuna. NaN is allowed (pruners treat it as worst).
+    pub fn report(&self, step: u64, value: f64) -> Result<()> {
+        let me = self.shared.storage.get_trial(self.id)?;
+        if me.intermediate_values.contains_key(&step) {
+            return Ok(());
+        }
+        self.shared
+            .storage
+            .set_trial_intermediate_value(self.id, step, value)
+    }
+
+    /// Asks the study's pruner whether the trial should stop now.
+    pub fn should_prune(&self) -> Result<bool> {
+        let s = &self.shared;
+        let trials = s.storage.get_all_trials(s.study_id, None)?;
+        let me = s.storage.get_trial(self.id)?;
+        let ctx = PrunerContext {
+            storage: &*s.storage,
+            study_id: s.study_id,
+            study_name: &s.name,
+            direction: s.direction,
+            trials: &trials,
+        };
+        s.pruner.prune(&ctx, &me)
+    }
+}
+
+impl std::fmt::Debug for TrialReporter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrialReporter")
+            .field("id", &self.id)
+            .finish()
+    }
+}
