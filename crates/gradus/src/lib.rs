@@ -1,2 +1,63 @@
-//! Placeholder, replaced in the next commits.
+//! gradus: train and tune neural networks on your own data, on the CPU, with the semantics of
+//! Keras, scikit-learn and Optuna.
+//!
+//! This is the crate to depend on. It re-exports the workspace's crates as modules —
+//! [`tensor`] (tensors and math), [`nn`] (layers, losses, optimizers, `Sequential`),
+//! [`data`] (CSV, splits, scalers, folds, bundled data sets) and [`tune`] (studies,
+//! samplers, pruners) — and joins training with tuning:
+//!
+//! - [`cross_val_score`] / [`cross_validate`]: scikit-learn's cross-validation of a model
+//!   built from parameters by an [`Estimator`] closure;
+//! - [`GridSearchCv`], [`RandomizedSearchCv`] and [`TpeSearchCv`]: the searches of
+//!   scikit-learn (and hyperopt's TPE) over a [`ParamGrid`] or a [`SearchSpace`], returning
+//!   `best_params`, `best_score`, `best_model` and `cv_results`;
+//! - [`PruningCallback`]: reports each epoch to a tuner trial and stops unpromising ones.
+//!
+//! [`prelude`] imports the common names at once.
+//!
+//! ```
+//! use gradus::prelude::*;
+//!
+//! let data = bundled::diabetes()?;
+//! let split = train_test_split(&data.x, &data.y, 0.2, 0, true)?;
+//! let scaler = StandardScaler::fit(&split.x_train)?;
+//! let mut model = Sequential::new();
+//! model.add(Dense::new(16).activation(Activation::Relu));
+//! model.add(Dense::new(1));
+//! model.compile(OptimizerConfig::adam(0.01), LossConfig::MeanSquaredError, &[Metric::Mae])?;
+//! let fit = FitConfig::new().epochs(5).verbose(Verbosity::Silent);
+//! let history = model.fit(&scaler.transform(&split.x_train)?, &split.y_train, fit)?;
+//! assert_eq!(history.epochs_run(), 5);
+//! # Ok::<(), gradus::Error>(())
+//! ```
 #![deny(missing_docs)]
+
+mod cross_val;
+mod error;
+mod estimator;
+mod grid_search_cv;
+mod params;
+pub mod prelude;
+mod pruning;
+mod randomized_search_cv;
+mod scoring;
+mod search_cv;
+mod search_options_builder;
+mod search_space;
+mod tpe_search_cv;
+
+pub use cross_val::{CvResult, cross_val_score, cross_validate};
+pub use error::{Error, Result};
+pub use estimator::{BuildEstimator, Estimator};
+pub use gradus_data as data;
+pub use gradus_nn as nn;
+pub use gradus_tensor as tensor;
+pub use gradus_tune as tune;
+pub use grid_search_cv::GridSearchCv;
+pub use params::Params;
+pub use pruning::{Pruned, PruningCallback};
+pub use randomized_search_cv::RandomizedSearchCv;
+pub use scoring::Scoring;
+pub use search_cv::{CandidateResult, SearchOptions, SearchResult};
+pub use search_space::{ParamGrid, SearchSpace};
+pub use tpe_search_cv::TpeSearchCv;

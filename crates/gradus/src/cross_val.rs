@@ -1,0 +1,133 @@
+//! Cross-validation of one candidate: [`cross_validate`] and [`cross_val_score`].
+
+use std::time::Instant;
+
+use gradus_data::{CrossValidation, Fold};
+use gradus_tensor::Tensor;
+
+use crate::{BuildEstimator, Error, Params, Result, Scoring};
+
+/// Per-fold results of [`cross_validate`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct CvResult {
+    /// The score on each fold's test rows.
+    pub test_scores: Vec<f64>,
+    /// Seconds spent fitting on each fold.
+    pub fit_times: Vec<f64>,
+}
+
+impl CvResult {
+    /// Mean test score.
+    pub fn mean(&self) -> f64 {
+        mean(&self.test_scores)
+    }
+
+    /// Population standard deviation of the test scores (as scikit-learn's `std_test_score`).
+    pub fn std(&self) -> f64 {
+        std(&self.test_scores)
+    }
+}
+
+pub(crate) fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len().max(1) as f64
+}
+
+pub(crate) fn std(v: &[f64]) -> f64 {
+    let m = mean(v);
+    (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / v.len().max(1) as f64).sqrt()
+}
+
+/// The folds of `cv` for `(x, y)`; `y` is the stratification label for stratified
+/// splitters.
+pub(crate) fn folds(cv: &CrossValidation, x: &Tensor, y: &Tensor) -> Result<Vec<Fold>> {
+    if x.rows() != y.rows() {
+        return Err(Error::Search(format!(
+            "x has {} rows but y has {}; they need one row per sample",
+            x.rows(),
+            y.rows()
+        )));
+    }
+    Ok(cv.splitter().split(x.rows(), Some(y))?)
+}
+
+/// Fits a fresh estimator for `params` on each fold's training rows and scores its
+/// predictions on the fold's test rows (scikit-learn's `cross_validate`).
+pub(crate) fn cross_validate_folds(
+    estimator: &dyn BuildEstimator,
+    params: &Params,
+    x: &Tensor,
+    y: &Tensor,
+    folds: &[Fold],
+    scoring: Scoring,
+) -> Result<CvResult> {
+    let mut result = CvResult {
+        test_scores: Vec::with_capacity(folds.len()),
+        fit_times: Vec::with_capacity(folds.len()),
+    };
+    for fold in folds {
+        let mut est = estimator.build(params)?;
+        let start = Instant::now();
+        est.model.fit(
+            &x.select_rows(&fold.train),
+            &y.select_rows(&fold.train),
+            est.fit,
+        )?;
+        result.fit_times.push(start.elapsed().as_secs_f64());
+        let pred = est.model.predict(&x.select_rows(&fold.test))?;
+        result
+            .test_scores
+            .push(scoring.score(&pred, &y.select_rows(&fold.test)));
+    }
+    Ok(result)
+}
+
+/// Cross-validates the estimator built from `params`: per-fold test scores and fit times.
+///
+/// # Errors
+/// A splitter that does not fit the data, a failing estimator builder, or a training error.
+pub fn cross_validate(
+    estimator: &dyn BuildEstimator,
+    params: &Params,
+    x: &Tensor,
+    y: &Tensor,
+    cv: &CrossValidation,
+    scoring: Scoring,
+) -> Result<CvResult> {
+    cross_validate_folds(estimator, params, x, y, &folds(cv, x, y)?, scoring)
+}
+
+/// The test score of each fold (scikit-learn's `cross_val_score`).
+///
+/// ```
+/// use gradus::{Estimator, Params, Scoring, cross_val_score};
+/// use gradus::data::{CrossValidation, KFold};
+/// use gradus::nn::{Dense, FitConfig, LossConfig, OptimizerConfig, Sequential, Verbosity};
+/// use gradus::tensor::Tensor;
+/// let x = Tensor::column(&(0..30).map(|i| i as f32 / 10.0).collect::<Vec<_>>());
+/// let y = Tensor::column(&(0..30).map(|i| 2.0 * i as f32 / 10.0 + 1.0).collect::<Vec<_>>());
+/// let build = |p: &Params| -> gradus::Result<Estimator> {
+///     let mut m = Sequential::new();
+///     m.add(Dense::new(1));
+///     m.compile(OptimizerConfig::sgd(p.f32("lr")?), LossConfig::MeanSquaredError, &[])?;
+///     Ok(Estimator::new(m, FitConfig::new().epochs(200).batch_size(10).verbose(Verbosity::Silent)))
+/// };
+/// let params = Params::from_iter([("lr", 0.05.into())]);
+/// let cv = CrossValidation::KFold(KFold { n_splits: 3, shuffle: true, seed: 0 });
+/// let scores = cross_val_score(&build, &params, &x, &y, &cv, Scoring::R2)?;
+/// assert_eq!(scores.len(), 3);
+/// assert!(scores.iter().all(|&s| s > 0.99), "{scores:?}");
+/// # Ok::<(), gradus::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`cross_validate`].
+pub fn cross_val_score(
+    estimator: &dyn BuildEstimator,
+    params: &Params,
+    x: &Tensor,
+    y: &Tensor,
+    cv: &CrossValidation,
+    scoring: Scoring,
+) -> Result<Vec<f64>> {
+    Ok(cross_validate(estimator, params, x, y, cv, scoring)?.test_scores)
+}

@@ -1,0 +1,31 @@
+//! The error type of the `gradus` facade.
+
+/// Anything that can go wrong in gradus: an error of one of the crates, or of the glue
+/// between them (a missing or mistyped search parameter, an empty search).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// From the training engine.
+    #[error(transparent)]
+    Nn(#[from] gradus_nn::Error),
+    /// From data loading, splitting or scaling.
+    #[error(transparent)]
+    Data(#[from] gradus_data::Error),
+    /// From the tuner.
+    #[error(transparent)]
+    Tune(#[from] gradus_tune::Error),
+    /// A parameter the estimator asked for is missing or of another type.
+    #[error("parameter `{name}`: {problem}")]
+    Param {
+        /// The parameter's name.
+        name: String,
+        /// What is wrong, and what the search space holds.
+        problem: String,
+    },
+    /// A search could not produce a result.
+    #[error("search: {0}")]
+    Search(String),
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

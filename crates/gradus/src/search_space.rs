@@ -1,0 +1,165 @@
+//! [`ParamGrid`] and [`SearchSpace`]: what a search draws its candidates from.
+
+use std::collections::BTreeMap;
+
+use gradus_tune::{Choice, Distribution, ParamValue, Trial};
+
+use crate::{Params, Result};
+
+/// Values to try for each parameter; a grid search tries their whole Cartesian product
+/// (scikit-learn's `param_grid`).
+///
+/// ```
+/// use gradus::ParamGrid;
+/// let grid = ParamGrid::new().param("learning_rate", &[0.001, 0.01, 0.1]).param("batch_size", &[10, 20]);
+/// assert_eq!(grid.len(), 6);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ParamGrid(pub BTreeMap<String, Vec<ParamValue>>);
+
+impl ParamGrid {
+    /// An empty grid.
+    pub fn new() -> ParamGrid {
+        ParamGrid::default()
+    }
+
+    /// Adds a parameter with its values (numbers, strings or bools).
+    pub fn param<C: Choice>(mut self, name: &str, values: &[C]) -> ParamGrid {
+        self.0
+            .insert(name.into(), values.iter().map(Choice::to_param).collect());
+        self
+    }
+
+    /// Number of points in the grid.
+    pub fn len(&self) -> usize {
+        if self.0.is_empty() {
+            0
+        } else {
+            self.0.values().map(Vec::len).product()
+        }
+    }
+
+    /// True when the grid has no point.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub(crate) fn suggest(&self, trial: &mut Trial) -> gradus_tune::Result<Params> {
+        let mut params = Params::default();
+        for (name, values) in &self.0 {
+            let v = trial.suggest(name, Distribution::categorical(name, values.clone())?)?;
+            params.0.insert(name.clone(), v);
+        }
+        Ok(params)
+    }
+}
+
+/// Distributions to sample each parameter from (scikit-learn's `param_distributions`,
+/// hyperopt's space), with bounds in natural units also for log scales; integers stay
+/// integers and categorical parameters return their values.
+///
+/// Invalid ranges (low > high, a log range with low ≤ 0, an empty choice) are reported by
+/// the search that uses the space, naming the parameter.
+///
+/// ```
+/// use gradus::SearchSpace;
+/// let space = SearchSpace::new()
+///     .float_log("learning_rate", (-5.0f64).exp(), 1.0)
+///     .categorical("batch_size", &[10, 20, 30])
+///     .int("units", 8, 64);
+/// assert_eq!(space.len(), 3);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct SearchSpace {
+    params: BTreeMap<String, Distribution>,
+    error: Option<String>,
+}
+
+impl SearchSpace {
+    /// An empty space.
+    pub fn new() -> SearchSpace {
+        SearchSpace::default()
+    }
+
+    fn with(mut self, name: &str, d: gradus_tune::Result<Distribution>) -> SearchSpace {
+        match d {
+            Ok(d) => {
+                self.params.insert(name.into(), d);
+            }
+            Err(e) => {
+                self.error.get_or_insert(e.to_string());
+            }
+        }
+        self
+    }
+
+    /// A float uniform on `[low, high]`.
+    pub fn float(self, name: &str, low: f64, high: f64) -> SearchSpace {
+        self.with(name, Distribution::float(name, low, high, false, None))
+    }
+
+    /// A float log-uniform on `[low, high]` (`low > 0`).
+    pub fn float_log(self, name: &str, low: f64, high: f64) -> SearchSpace {
+        self.with(name, Distribution::float(name, low, high, true, None))
+    }
+
+    /// A float on the grid `low, low + step, …, ≤ high`.
+    pub fn float_step(self, name: &str, low: f64, high: f64, step: f64) -> SearchSpace {
+        self.with(
+            name,
+            Distribution::float(name, low, high, false, Some(step)),
+        )
+    }
+
+    /// An integer uniform on `[low, high]`.
+    pub fn int(self, name: &str, low: i64, high: i64) -> SearchSpace {
+        self.with(name, Distribution::int(name, low, high, false, 1))
+    }
+
+    /// An integer log-uniform on `[low, high]` (`low ≥ 1`).
+    pub fn int_log(self, name: &str, low: i64, high: i64) -> SearchSpace {
+        self.with(name, Distribution::int(name, low, high, true, 1))
+    }
+
+    /// One of `choices` (numbers, strings or bools).
+    pub fn categorical<C: Choice>(self, name: &str, choices: &[C]) -> SearchSpace {
+        let d = Distribution::categorical(name, choices.iter().map(Choice::to_param).collect());
+        self.with(name, d)
+    }
+
+    /// Any distribution of the tuner.
+    pub fn distribution(self, name: &str, d: Distribution) -> SearchSpace {
+        self.with(name, d.validate(name).map(|()| d.clone()))
+    }
+
+    /// Number of parameters.
+    pub fn len(&self) -> usize {
+        self.params.len()
+    }
+
+    /// True without parameters.
+    pub fn is_empty(&self) -> bool {
+        self.params.is_empty()
+    }
+
+    /// The first invalid range given to the builder, if any.
+    pub(crate) fn check(&self) -> Result<()> {
+        match &self.error {
+            Some(e) => Err(crate::Error::Search(format!("invalid search space: {e}"))),
+            None if self.params.is_empty() => Err(crate::Error::Search(
+                "the search space has no parameter".into(),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    pub(crate) fn suggest(&self, trial: &mut Trial) -> gradus_tune::Result<Params> {
+        let mut params = Params::default();
+        for (name, d) in &self.params {
+            params
+                .0
+                .insert(name.clone(), trial.suggest(name, d.clone())?);
+        }
+        Ok(params)
+    }
+}
