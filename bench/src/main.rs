@@ -1,1 +1,29 @@
-fn main() {}
+//! gradus-bench: one binary, one subcommand per workload, JSON lines out.
+
+use clap::{Parser, Subcommand};
+
+mod tpe;
+
+/// Benchmarks of gradus against its peers; each result is one JSON line on stdout.
+#[derive(Parser, Debug)]
+#[command(name = "gradus-bench", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The workloads.
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// TPE on a synthetic function: best value after a budget of evaluations.
+    Tpe(tpe::TpeArgs),
+    /// TPE proposal latency: mean milliseconds per suggestion over the last 10 % of trials.
+    TpeLatency(tpe::LatencyArgs),
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Tpe(args) => tpe::run(&args),
+        Command::TpeLatency(args) => tpe::latency(&args),
+    }
+}

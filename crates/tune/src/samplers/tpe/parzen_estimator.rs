@@ -56,13 +56,15 @@ pub(crate) struct Categorical {
 impl ParzenEstimator {
     /// Builds the mixture from `columns[d][i]`, the internal value of observation `i` in
     /// dimension `d` (numbers; choice indices), with observation weights `weights` (not yet
-    /// normalised) and the prior's weight `prior_weight`.
+    /// normalised) and the prior's weight `prior_weight`. `orders[d]`, when given, lists the
+    /// observations by ascending value in dimension `d` (ties by index), saving the sorts.
     pub(crate) fn new(
         columns: &[Vec<f64>],
         space: &[&Distribution],
         weights: &[f64],
         prior_weight: f64,
         config: &TpeConfig,
+        orders: Option<&[Vec<u32>]>,
     ) -> Self {
         let n_obs = weights.len();
         let mut w: Vec<f64> = if n_obs == 0 {
@@ -91,11 +93,17 @@ impl ParzenEstimator {
         let dims = space
             .iter()
             .zip(columns)
-            .map(|(d, obs)| match d {
+            .enumerate()
+            .map(|(i, (d, obs))| match d {
                 Distribution::Categorical { choices } => {
                     DimKernels::Categorical(Categorical::new(obs, choices.len(), prior_weight))
                 }
-                _ => DimKernels::Numerical(Numerical::new(obs, d, config)),
+                _ => DimKernels::Numerical(Numerical::new(
+                    obs,
+                    d,
+                    config,
+                    orders.map(|o| o[i].as_slice()),
+                )),
             })
             .collect();
         ParzenEstimator {
@@ -152,43 +160,58 @@ impl ParzenEstimator {
     }
 
     /// The mixture's log-density at each point `x[d][c]`.
+    ///
+    /// One candidate at a time: a row of per-component log-terms (weights, then each
+    /// dimension's kernel log-density) stays in cache, then a log-sum-exp over the components.
     pub(crate) fn log_pdf(&self, x: &[Vec<f64>]) -> Vec<f64> {
-        let k = self.n_kernels;
         let n = x.first().map_or(0, Vec::len);
-        let mut acc = vec![0.0; n * k];
-        for row in acc.chunks_exact_mut(k) {
-            row.copy_from_slice(&self.log_weights);
-        }
-        for (dim, xs) in self.dims.iter().zip(x) {
-            match dim {
-                DimKernels::Numerical(num) if num.step.is_none() => {
-                    num.add_continuous(xs, &mut acc)
-                }
-                DimKernels::Numerical(num) => num.add_discrete(xs, &mut acc),
-                DimKernels::Categorical(cat) => {
-                    for (row, &xi) in acc.chunks_exact_mut(k).zip(xs) {
-                        let idx = xi as usize;
-                        for (j, r) in row.iter_mut().enumerate() {
-                            *r += cat.log_probs[j * cat.n_choices + idx];
+        let mut discrete: Vec<Vec<(f64, Vec<f64>)>> = vec![Vec::new(); self.dims.len()];
+        let mut row = vec![0.0; self.n_kernels];
+        (0..n)
+            .map(|c| {
+                row.copy_from_slice(&self.log_weights);
+                for (d, (dim, xs)) in self.dims.iter().zip(x).enumerate() {
+                    match dim {
+                        DimKernels::Numerical(num) if num.step.is_none() => {
+                            num.add_continuous(xs[c], &mut row)
+                        }
+                        DimKernels::Numerical(num) => {
+                            num.add_discrete(xs[c], &mut row, &mut discrete[d])
+                        }
+                        DimKernels::Categorical(cat) => {
+                            let idx = xs[c] as usize;
+                            for (j, r) in row.iter_mut().enumerate() {
+                                *r += cat.log_probs[j * cat.n_choices + idx];
+                            }
                         }
                     }
                 }
-            }
-        }
-        acc.chunks_exact(k)
-            .map(|row| {
-                let m = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                if m == f64::NEG_INFINITY {
-                    return m;
-                }
-                m + row.iter().map(|r| (r - m).exp()).sum::<f64>().ln()
+                log_sum_exp(&row)
             })
             .collect()
     }
 }
 
+/// ln Σ exp(rᵢ). Terms below the maximum by more than 50 are skipped: each is < 2e-22 of the
+/// largest, so even 10⁶ of them move the result by less than 1e-15 — and in a 1000-component
+/// mixture most components are that far from any given point, so this skips most `exp` calls.
+fn log_sum_exp(row: &[f64]) -> f64 {
+    let m = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if m == f64::NEG_INFINITY {
+        return m;
+    }
+    let mut sum = 0.0;
+    for &r in row {
+        let d = r - m;
+        if d > -50.0 {
+            sum += d.exp();
+        }
+    }
+    m + sum.ln()
+}
+
 impl Numerical {
-    fn new(obs: &[f64], d: &Distribution, config: &TpeConfig) -> Self {
+    fn new(obs: &[f64], d: &Distribution, config: &TpeConfig, order: Option<&[u32]>) -> Self {
         let (dist_low, dist_high, log, step) = match *d {
             Distribution::Float {
                 low,
@@ -208,7 +231,8 @@ impl Numerical {
         };
         let half = step.map_or(0.0, |s| s / 2.0);
         let (mut low, mut high) = (dist_low - half, dist_high + half);
-        let mut mus: Vec<f64> = obs.to_vec();
+        let mut mus: Vec<f64> = Vec::with_capacity(obs.len() + 1);
+        mus.extend_from_slice(obs);
         if log {
             low = low.ln();
             high = high.ln();
@@ -219,11 +243,18 @@ impl Numerical {
         let prior_mu = 0.5 * (low + high);
         let (min_sigma, max_sigma) = (config.magic_clip.min_sigma(n_obs, range), range);
         let mut sigmas = match config.bandwidth {
-            Bandwidth::Optuna => neighbour_bandwidths(&mus, low, high, false),
+            Bandwidth::Optuna => neighbour_bandwidths(&mus, low, high, false, order),
             Bandwidth::Hyperopt => {
                 let mut with_prior = mus.clone();
                 with_prior.push(prior_mu);
-                let mut s = neighbour_bandwidths(&with_prior, low, high, true);
+                // The prior (index n_obs) joins the order at its place; ties put it last.
+                let order = order.map(|o| {
+                    let at = o.partition_point(|&i| with_prior[i as usize] <= prior_mu);
+                    let mut v = o.to_vec();
+                    v.insert(at, n_obs as u32);
+                    v
+                });
+                let mut s = neighbour_bandwidths(&with_prior, low, high, true, order.as_deref());
                 s.pop();
                 s
             }
@@ -234,16 +265,20 @@ impl Numerical {
         mus.push(prior_mu);
         sigmas.push(range);
         let inv_sigmas: Vec<f64> = sigmas.iter().map(|s| 1.0 / s).collect();
+        // Most bandwidths sit at the clip, so ln σ repeats: compute it once per run of equal σ.
+        let mut last = (f64::NAN, 0.0);
         let log_norm = mus
             .iter()
             .zip(&sigmas)
             .map(|(&mu, &s)| {
                 let log_z = log_gauss_mass((low - mu) / s, (high - mu) / s);
-                if step.is_none() {
-                    -s.ln() - LN_SQRT_2PI - log_z
-                } else {
-                    -log_z
+                if step.is_some() {
+                    return -log_z;
                 }
+                if s != last.0 {
+                    last = (s, s.ln());
+                }
+                -last.1 - LN_SQRT_2PI - log_z
             })
             .collect();
         Numerical {
@@ -277,58 +312,49 @@ impl Numerical {
         }
     }
 
-    fn add_continuous(&self, xs: &[f64], acc: &mut [f64]) {
-        let k = self.mus.len();
+    fn add_continuous(&self, xi: f64, row: &mut [f64]) {
         let tol = 1e-12 * (1.0 + self.low.abs().max(self.high.abs()));
-        for (row, &xi) in acc.chunks_exact_mut(k).zip(xs) {
-            let x = if self.log { xi.ln() } else { xi };
-            if !(x >= self.low - tol && x <= self.high + tol) {
-                row.fill(f64::NEG_INFINITY);
-                continue;
-            }
-            let x = x.clamp(self.low, self.high);
-            for (((r, &mu), &inv), &norm) in row
-                .iter_mut()
-                .zip(&self.mus)
-                .zip(&self.inv_sigmas)
-                .zip(&self.log_norm)
-            {
-                let z = (x - mu) * inv;
-                *r += norm - 0.5 * z * z;
-            }
+        let x = if self.log { xi.ln() } else { xi };
+        if !(x >= self.low - tol && x <= self.high + tol) {
+            row.fill(f64::NEG_INFINITY);
+            return;
+        }
+        let x = x.clamp(self.low, self.high);
+        let k = row.len();
+        let (mus, inv, norm) = (&self.mus[..k], &self.inv_sigmas[..k], &self.log_norm[..k]);
+        for j in 0..k {
+            let z = (x - mus[j]) * inv[j];
+            row[j] += norm[j] - 0.5 * z * z;
         }
     }
 
-    fn add_discrete(&self, xs: &[f64], acc: &mut [f64]) {
-        let k = self.mus.len();
+    /// Adds the log-mass of `[x − step/2, x + step/2]` under each component; candidates often
+    /// repeat on a grid, so each distinct value's terms are computed once (`seen`).
+    fn add_discrete(&self, x: f64, row: &mut [f64], seen: &mut Vec<(f64, Vec<f64>)>) {
         let half = self.step.unwrap_or(0.0) / 2.0;
-        // Candidates often repeat on a grid: compute each distinct value's row once.
-        let mut cache: Vec<(f64, Vec<f64>)> = Vec::new();
-        for (row, &x) in acc.chunks_exact_mut(k).zip(xs) {
-            let pos = match cache.iter().position(|(v, _)| *v == x) {
-                Some(p) => p,
-                None => {
-                    let (mut left, mut right) = (x - half, x + half);
-                    if self.log {
-                        left = left.ln();
-                        right = right.ln();
-                    }
-                    let terms = self
-                        .mus
-                        .iter()
-                        .zip(&self.inv_sigmas)
-                        .zip(&self.log_norm)
-                        .map(|((&mu, &inv), &norm)| {
-                            log_gauss_mass((left - mu) * inv, (right - mu) * inv) + norm
-                        })
-                        .collect();
-                    cache.push((x, terms));
-                    cache.len() - 1
+        let pos = match seen.iter().position(|(v, _)| *v == x) {
+            Some(p) => p,
+            None => {
+                let (mut left, mut right) = (x - half, x + half);
+                if self.log {
+                    left = left.ln();
+                    right = right.ln();
                 }
-            };
-            for (r, t) in row.iter_mut().zip(&cache[pos].1) {
-                *r += t;
+                let terms = self
+                    .mus
+                    .iter()
+                    .zip(&self.inv_sigmas)
+                    .zip(&self.log_norm)
+                    .map(|((&mu, &inv), &norm)| {
+                        log_gauss_mass((left - mu) * inv, (right - mu) * inv) + norm
+                    })
+                    .collect();
+                seen.push((x, terms));
+                seen.len() - 1
             }
+        };
+        for (r, t) in row.iter_mut().zip(&seen[pos].1) {
+            *r += t;
         }
     }
 }
@@ -380,14 +406,28 @@ pub(crate) fn neighbour_bandwidths(
     low: f64,
     high: f64,
     consider_endpoints: bool,
+    order: Option<&[u32]>,
 ) -> Vec<f64> {
     let n = mus.len();
-    let mut order: Vec<(f64, u32)> = mus
-        .iter()
-        .enumerate()
-        .map(|(i, &m)| (m, i as u32))
-        .collect();
-    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let owned;
+    let order: &[u32] = match order {
+        Some(o) => o,
+        None => {
+            // Sort (value, index) as integers: the f64 bits mapped to an order-preserving u64.
+            let key = |m: f64| {
+                let b = m.to_bits();
+                if b >> 63 == 1 { !b } else { b | (1 << 63) }
+            };
+            let mut pairs: Vec<(u64, u32)> = mus
+                .iter()
+                .enumerate()
+                .map(|(i, &m)| (key(m), i as u32))
+                .collect();
+            pairs.sort_unstable();
+            owned = pairs.into_iter().map(|(_, i)| i).collect::<Vec<u32>>();
+            &owned
+        }
+    };
     let at = |i: usize| -> f64 {
         // Sorted values with sentinels: 0 → low, 1..=n → points, n + 1 → high.
         if i == 0 {
@@ -395,10 +435,11 @@ pub(crate) fn neighbour_bandwidths(
         } else if i == n + 1 {
             high
         } else {
-            order[i - 1].0
+            mus[order[i - 1] as usize]
         }
     };
-    let mut out = vec![0.0; n];
+    let mut out = Vec::with_capacity(n + 1);
+    out.resize(n, 0.0);
     for i in 0..n {
         let s = i + 1;
         let mut sigma = (at(s) - at(s - 1)).max(at(s + 1) - at(s));
@@ -409,7 +450,7 @@ pub(crate) fn neighbour_bandwidths(
                 sigma = at(n) - at(n - 1);
             }
         }
-        out[order[i].1 as usize] = sigma;
+        out[order[i] as usize] = sigma;
     }
     out
 }
@@ -426,7 +467,14 @@ mod tests {
     }
 
     fn est(obs: &[f64], d: &Distribution, config: &TpeConfig) -> ParzenEstimator {
-        ParzenEstimator::new(&[obs.to_vec()], &[d], &vec![1.0; obs.len()], 1.0, config)
+        ParzenEstimator::new(
+            &[obs.to_vec()],
+            &[d],
+            &vec![1.0; obs.len()],
+            1.0,
+            config,
+            None,
+        )
     }
 
     // Golden values from Optuna 5.0.0's own class (bench/.venv-optuna):
@@ -558,6 +606,7 @@ mod tests {
             &[1.0; 3],
             1.0,
             &TpeConfig::default(),
+            None,
         );
         let got = pe.log_pdf(&[vec![0.0, 4.0, 6.0], vec![1.0, 0.0, 0.0]]);
         close(
@@ -565,6 +614,30 @@ mod tests {
             &[-2.367915434717913, -1.9019483439112983, -2.3282810421870437],
             1e-12,
         );
+    }
+
+    #[test]
+    fn presorted_orders_give_the_same_bandwidths_as_sorting() {
+        let obs: Vec<f64> = vec![0.3, -2.0, 0.3, 4.5, 1.0, -2.0, 7.0];
+        let mut order: Vec<u32> = (0..obs.len() as u32).collect();
+        order.sort_by(|&a, &b| obs[a as usize].total_cmp(&obs[b as usize]).then(a.cmp(&b)));
+        for rule in [TpeConfig::default(), TpeConfig::watanabe_recommended()] {
+            let d = Distribution::float("x", -5.0, 10.0, false, None).unwrap();
+            let w = vec![1.0; obs.len()];
+            let a = ParzenEstimator::new(std::slice::from_ref(&obs), &[&d], &w, 1.0, &rule, None);
+            let b = ParzenEstimator::new(
+                std::slice::from_ref(&obs),
+                &[&d],
+                &w,
+                1.0,
+                &rule,
+                Some(&[order.clone()]),
+            );
+            assert_eq!(
+                a.numerical(0).unwrap().sigmas,
+                b.numerical(0).unwrap().sigmas
+            );
+        }
     }
 
     #[test]
@@ -577,6 +650,7 @@ mod tests {
             &[1.0, 1.0],
             1.0,
             &TpeConfig::default(),
+            None,
         );
         let mut rng = crate::rng::rng_from_seed(9);
         let s = pe.sample(&mut rng, 2000);

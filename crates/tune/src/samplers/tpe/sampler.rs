@@ -6,13 +6,14 @@ use super::split::split_trials;
 use crate::distribution::Distribution;
 use crate::error::Result;
 use crate::frozen_trial::FrozenTrial;
+use crate::frozen_trial::StudyId;
 use crate::param::ParamValue;
 use crate::rng::TrialRng;
 use crate::samplers::random::sample_uniform;
-use crate::samplers::search_space::intersection_search_space;
 use crate::samplers::{Sampler, SamplerContext};
 use crate::trial_state::TrialState;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// System attribute in which a Running trial shares its relative parameters (constant liar).
 pub const RELATIVE_PARAMS_KEY: &str = "tpe:relative_params";
@@ -36,16 +37,118 @@ pub const RELATIVE_PARAMS_KEY: &str = "tpe:relative_params";
 /// and resumed studies stay reproducible per trial; the constant liar's relative parameters are
 /// stored as one JSON object instead of 2045-character chunks; truncated-normal draws are
 /// clamped into the bounds after the inverse CDF.
-#[derive(Clone, Debug, Default)]
+///
+/// Finished trials never change, so the sampler caches what it derives from them (the
+/// intersection search space of the finished prefix of trials, as Optuna does, and each finished
+/// trial's observation row): a proposal then costs O(n) copies of cached rows plus the kernel
+/// arithmetic, not a re-parse of the whole history. The cache is keyed by study and rebuilt when
+/// the sampler meets another study.
+#[derive(Debug, Default)]
 pub struct TpeSampler {
     config: TpeConfig,
+    cache: Mutex<TpeCache>,
+}
+
+impl Clone for TpeSampler {
+    fn clone(&self) -> Self {
+        TpeSampler {
+            config: self.config.clone(),
+            cache: Mutex::default(),
+        }
+    }
+}
+
+/// Observations of the finished trials over one search space.
+#[derive(Debug, Default)]
+struct SpaceData {
+    /// By trial number: not computed yet / the trial lacks a parameter / its row.
+    rows: Vec<Option<Option<Box<[f64]>>>>,
+    /// Per dimension, `(value, trial number)` of every cached row, ascending: the sorted
+    /// order that the bandwidth rule needs, maintained by insertion instead of re-sorting.
+    sorted: Vec<Vec<(f64, u32)>>,
+}
+
+/// The observations of one group of trials, ready for a Parzen estimator.
+struct Observations {
+    /// `cols[d][i]`: value of observation `i` in dimension `d`.
+    cols: Vec<Vec<f64>>,
+    /// Index (into the group) of the trial behind each observation.
+    kept: Vec<usize>,
+    /// `orders[d]`: observation indices by ascending value (ties by index).
+    orders: Vec<Vec<u32>>,
+}
+
+/// Data derived from finished trials (immutable), kept between proposals.
+#[derive(Debug, Default)]
+struct TpeCache {
+    study: Option<StudyId>,
+    /// All trials numbered below `cursor` are finished and folded into `prefix_space`.
+    cursor: u64,
+    prefix_space: Option<BTreeMap<String, Distribution>>,
+    /// Observations of finished trials, per search space (keyed by its description).
+    spaces: HashMap<String, SpaceData>,
+}
+
+impl TpeCache {
+    fn for_study(&mut self, study: StudyId) -> &mut Self {
+        if self.study != Some(study) {
+            *self = TpeCache {
+                study: Some(study),
+                ..TpeCache::default()
+            };
+        }
+        self
+    }
+
+    /// Optuna's cached `IntersectionSearchSpace(include_pruned=True)`, single values dropped.
+    fn search_space(&mut self, trials: &[Arc<FrozenTrial>]) -> BTreeMap<String, Distribution> {
+        let start = trials.partition_point(|t| t.number < self.cursor);
+        let mut rest = &trials[start..];
+        while let Some((t, tail)) = rest.split_first() {
+            if !t.state.is_finished() {
+                break;
+            }
+            intersect(&mut self.prefix_space, t);
+            self.cursor = t.number + 1;
+            rest = tail;
+        }
+        let mut space = self.prefix_space.clone();
+        for t in rest.iter().filter(|t| t.state.is_finished()) {
+            intersect(&mut space, t);
+        }
+        let mut space = space.unwrap_or_default();
+        space.retain(|_, d| !d.is_single());
+        space
+    }
+}
+
+fn intersect(space: &mut Option<BTreeMap<String, Distribution>>, t: &FrozenTrial) {
+    if !matches!(t.state, TrialState::Complete | TrialState::Pruned) {
+        return;
+    }
+    match space {
+        None => *space = Some(t.distributions.clone()),
+        Some(s) => {
+            if s.len() == t.distributions.len() && s.iter().eq(t.distributions.iter()) {
+                return;
+            }
+            s.retain(|name, d| t.distributions.get(name) == Some(d));
+        }
+    }
 }
 
 impl TpeSampler {
     /// A sampler with the given settings (validated).
     pub fn new(config: TpeConfig) -> Result<Self> {
         config.validate()?;
-        Ok(TpeSampler { config })
+        Ok(TpeSampler {
+            config,
+            cache: Mutex::default(),
+        })
+    }
+
+    fn cache(&self) -> MutexGuard<'_, TpeCache> {
+        self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The settings.
@@ -85,20 +188,42 @@ impl TpeSampler {
             .count();
         let (below, above) = split_trials(&trials, c.gamma.n_below(n), ctx.direction);
 
-        let (cols_below, obs_below) = observations(&below, space);
-        let (cols_above, obs_above) = observations(&above, space);
+        let (below_obs, above_obs) = {
+            let mut cache = self.cache();
+            let key = format!("{space:?}");
+            let data = cache.for_study(ctx.study_id).spaces.entry(key).or_default();
+            (
+                observations(&below, space, data),
+                observations(&above, space, data),
+            )
+        };
+        let (obs_below, obs_above) = (&below_obs.kept, &above_obs.kept);
         let (w_below, prior_below) = match c.weighting {
             Weighting::OldDecay => (Weighting::old_decay(obs_below.len()), c.prior_weight),
             Weighting::Uniform => (vec![1.0; obs_below.len()], c.prior_weight),
-            Weighting::ExpectedImprovement => ei_weights(ctx, &below, &obs_below, c.prior_weight),
+            Weighting::ExpectedImprovement => ei_weights(ctx, &below, obs_below, c.prior_weight),
         };
         let w_above = match c.weighting {
             Weighting::OldDecay => Weighting::old_decay(obs_above.len()),
             _ => vec![1.0; obs_above.len()],
         };
         let dists: Vec<&Distribution> = space.iter().map(|(_, d)| *d).collect();
-        let l = ParzenEstimator::new(&cols_below, &dists, &w_below, prior_below, c);
-        let g = ParzenEstimator::new(&cols_above, &dists, &w_above, c.prior_weight, c);
+        let l = ParzenEstimator::new(
+            &below_obs.cols,
+            &dists,
+            &w_below,
+            prior_below,
+            c,
+            Some(&below_obs.orders),
+        );
+        let g = ParzenEstimator::new(
+            &above_obs.cols,
+            &dists,
+            &w_above,
+            c.prior_weight,
+            c,
+            Some(&above_obs.orders),
+        );
 
         let candidates = l.sample(rng, c.n_ei_candidates);
         let ll = l.log_pdf(&candidates);
@@ -120,43 +245,112 @@ impl TpeSampler {
     }
 }
 
-/// The observation matrix of `trials` over `space`, column-major, in internal representation;
-/// with the indices (into `trials`) of the trials that have every parameter of the space.
-/// Running trials contribute the parameters shared under [`RELATIVE_PARAMS_KEY`] as well.
+/// The observations of `trials` over `space` (internal representation), with their sorted
+/// orders. Running trials contribute the parameters shared under [`RELATIVE_PARAMS_KEY`] as
+/// well. Finished trials' rows come from (and go to) `data`.
 fn observations(
     trials: &[&FrozenTrial],
     space: &[(&str, &Distribution)],
-) -> (Vec<Vec<f64>>, Vec<usize>) {
-    let mut cols: Vec<Vec<f64>> = vec![Vec::with_capacity(trials.len()); space.len()];
+    data: &mut SpaceData,
+) -> Observations {
+    let dims = space.len();
+    if data.sorted.len() != dims {
+        data.sorted = vec![Vec::new(); dims];
+    }
+    let mut cols: Vec<Vec<f64>> = vec![Vec::with_capacity(trials.len()); dims];
     let mut kept = Vec::with_capacity(trials.len());
-    let mut row = vec![0.0; space.len()];
-    'trials: for (i, t) in trials.iter().enumerate() {
-        let relative = match t.state {
-            TrialState::Running => t
-                .system_attrs
-                .get(RELATIVE_PARAMS_KEY)
-                .and_then(|v| v.as_object()),
-            _ => None,
+    let max_number = trials
+        .iter()
+        .map(|t| t.number as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut pos = vec![u32::MAX; max_number];
+    let mut fresh = Vec::new();
+    for (i, t) in trials.iter().enumerate() {
+        let obs_index = kept.len() as u32;
+        let n = t.number as usize;
+        let fresh_row;
+        let row: &[f64] = if t.state.is_finished() {
+            if data.rows.len() <= n {
+                data.rows.resize(n + 1, None);
+            }
+            if data.rows[n].is_none() {
+                let r = observation(t, space);
+                if let Some(r) = &r {
+                    for (sorted, &x) in data.sorted.iter_mut().zip(r.iter()) {
+                        let at = sorted.partition_point(|&(v, num)| {
+                            v.total_cmp(&x).then(num.cmp(&(n as u32))).is_lt()
+                        });
+                        sorted.insert(at, (x, n as u32));
+                    }
+                }
+                data.rows[n] = Some(r);
+            }
+            match data.rows[n].as_ref().and_then(|r| r.as_deref()) {
+                Some(r) => {
+                    pos[n] = obs_index;
+                    r
+                }
+                None => continue,
+            }
+        } else {
+            match observation(t, space) {
+                Some(r) => {
+                    fresh.push(obs_index);
+                    fresh_row = r;
+                    &fresh_row
+                }
+                None => continue,
+            }
         };
-        for (slot, (name, dist)) in row.iter_mut().zip(space) {
-            let value = match t.params.get(*name) {
+        for (col, &x) in cols.iter_mut().zip(row) {
+            col.push(x);
+        }
+        kept.push(i);
+    }
+    let orders = (0..dims)
+        .map(|d| {
+            let col = &cols[d];
+            let mut order: Vec<u32> = Vec::with_capacity(kept.len());
+            order.extend(
+                data.sorted[d].iter().filter_map(|&(_, num)| {
+                    pos.get(num as usize).copied().filter(|&p| p != u32::MAX)
+                }),
+            );
+            for &f in &fresh {
+                let x = col[f as usize];
+                let at = order
+                    .partition_point(|&o| col[o as usize].total_cmp(&x).then(o.cmp(&f)).is_lt());
+                order.insert(at, f);
+            }
+            order
+        })
+        .collect();
+    Observations { cols, kept, orders }
+}
+
+/// One trial's internal values over `space`, if it has them all.
+fn observation(t: &FrozenTrial, space: &[(&str, &Distribution)]) -> Option<Box<[f64]>> {
+    let relative = match t.state {
+        TrialState::Running => t
+            .system_attrs
+            .get(RELATIVE_PARAMS_KEY)
+            .and_then(|v| v.as_object()),
+        _ => None,
+    };
+    space
+        .iter()
+        .map(|(name, dist)| {
+            let x = match t.params.get(*name) {
                 Some(v) => dist.to_internal(v),
                 None => relative
                     .and_then(|r| r.get(*name))
                     .and_then(|v| serde_json::from_value::<ParamValue>(v.clone()).ok())
                     .and_then(|v| dist.to_internal(&v)),
-            };
-            match value {
-                Some(x) if x.is_finite() => *slot = x,
-                _ => continue 'trials,
-            }
-        }
-        for (col, &x) in cols.iter_mut().zip(&row) {
-            col.push(x);
-        }
-        kept.push(i);
-    }
-    (cols, kept)
+            }?;
+            x.is_finite().then_some(x)
+        })
+        .collect()
 }
 
 /// Watanabe's EI weights for the good group: `max(1e-12, y* − yᵢ)` with `y*` the best loss among
@@ -198,7 +392,10 @@ impl Sampler for TpeSampler {
         {
             return Ok(BTreeMap::new());
         }
-        let space = intersection_search_space(ctx.trials, true);
+        let space = self
+            .cache()
+            .for_study(ctx.study_id)
+            .search_space(ctx.trials);
         if space.is_empty() {
             return Ok(BTreeMap::new());
         }

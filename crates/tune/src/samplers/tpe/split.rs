@@ -7,43 +7,58 @@ use crate::trial_state::{Direction, TrialState};
 /// group first (`n_below` of them); remaining good slots go to Pruned trials ranked by
 /// `(−last step, last intermediate value)` (direction-aware; NaN ranks last; a pruned trial with
 /// no report ranks after all that reported); Running trials are always bad (the constant liar).
-/// Both groups come back in trial-number order. Sorts are stable, as Python's.
+/// Ties go to the lower trial number (Python's stable sorts). Both groups come back in
+/// trial-number order.
+///
+/// O(n): the good Complete trials are found by selection, not by sorting all of them, and the
+/// groups are read off the input in its order (`trials` must be in number order).
 pub(crate) fn split_trials<'a>(
     trials: &[&'a FrozenTrial],
     n_below: usize,
     direction: Direction,
 ) -> (Vec<&'a FrozenTrial>, Vec<&'a FrozenTrial>) {
-    let mut complete = Vec::new();
-    let mut pruned = Vec::new();
-    let mut running = Vec::new();
-    for &t in trials {
+    let by_key = |a: &(f64, f64, u64), b: &(f64, f64, u64)| {
+        a.0.total_cmp(&b.0)
+            .then(a.1.total_cmp(&b.1))
+            .then(a.2.cmp(&b.2))
+    };
+    let mut complete: Vec<(f64, f64, u64)> = Vec::new();
+    let mut pruned: Vec<(f64, f64, u64)> = Vec::new();
+    for t in trials {
         match t.state {
-            TrialState::Complete => complete.push(t),
-            TrialState::Pruned => pruned.push(t),
-            TrialState::Running => running.push(t),
+            TrialState::Complete => complete.push((
+                direction.to_loss(t.value.unwrap_or(f64::NAN)),
+                0.0,
+                t.number,
+            )),
+            TrialState::Pruned => {
+                let (step, value) = pruned_key(t, direction);
+                pruned.push((step, value, t.number));
+            }
             _ => {}
         }
     }
-    let loss = |t: &FrozenTrial| direction.to_loss(t.value.unwrap_or(f64::NAN));
-    complete.sort_by(|a, b| loss(a).total_cmp(&loss(b)));
-    let n_complete = n_below.min(complete.len());
-    let above_complete = complete.split_off(n_complete);
-
-    pruned.sort_by(|a, b| {
-        let (ka, kb) = (pruned_key(a, direction), pruned_key(b, direction));
-        ka.0.total_cmp(&kb.0).then(ka.1.total_cmp(&kb.1))
-    });
-    let n_pruned = (n_below - n_complete).min(pruned.len());
-    let above_pruned = pruned.split_off(n_pruned);
-
-    let mut below: Vec<&FrozenTrial> = complete.into_iter().chain(pruned).collect();
-    let mut above: Vec<&FrozenTrial> = above_complete
-        .into_iter()
-        .chain(above_pruned)
-        .chain(running)
-        .collect();
-    below.sort_by_key(|t| t.number);
-    above.sort_by_key(|t| t.number);
+    let mut good = Vec::with_capacity(n_below);
+    for group in [&mut complete, &mut pruned] {
+        let k = (n_below - good.len()).min(group.len());
+        if k == 0 {
+            continue;
+        }
+        if k < group.len() {
+            group.select_nth_unstable_by(k - 1, by_key);
+        }
+        good.extend(group[..k].iter().map(|e| e.2));
+    }
+    good.sort_unstable();
+    let mut below = Vec::with_capacity(good.len());
+    let mut above = Vec::with_capacity(trials.len().saturating_sub(good.len()));
+    for &t in trials {
+        if good.binary_search(&t.number).is_ok() {
+            below.push(t);
+        } else {
+            above.push(t);
+        }
+    }
     (below, above)
 }
 
