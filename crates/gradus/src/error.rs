@@ -14,6 +14,17 @@ pub enum Error {
     /// From the tuner.
     #[error(transparent)]
     Tune(#[from] gradus_tune::Error),
+    /// From drawing or writing a chart.
+    #[error(transparent)]
+    Plot(#[from] gradus_plot::Error),
+    /// Reading or writing a file or directory failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or directory.
+        path: std::path::PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
     /// A parameter the estimator asked for is missing or of another type.
     #[error("parameter `{name}`: {problem}")]
     Param {

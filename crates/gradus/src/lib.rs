@@ -3,15 +3,17 @@
 //!
 //! This is the crate to depend on. It re-exports the workspace's crates as modules —
 //! [`tensor`] (tensors and math), [`nn`] (layers, losses, optimizers, `Sequential`),
-//! [`data`] (CSV, splits, scalers, folds, bundled data sets) and [`tune`] (studies,
-//! samplers, pruners) — and joins training with tuning:
+//! [`data`] (CSV, splits, scalers, folds, bundled data sets), [`tune`] (studies,
+//! samplers, pruners) and [`plot`] (SVG charts) — and joins training with tuning:
 //!
 //! - [`cross_val_score`] / [`cross_validate`]: scikit-learn's cross-validation of a model
 //!   built from parameters by an [`Estimator`] closure;
 //! - [`GridSearchCv`], [`RandomizedSearchCv`] and [`TpeSearchCv`]: the searches of
 //!   scikit-learn (and hyperopt's TPE) over a [`ParamGrid`] or a [`SearchSpace`], returning
 //!   `best_params`, `best_score`, `best_model` and `cv_results`;
-//! - [`PruningCallback`]: reports each epoch to a tuner trial and stops unpromising ones.
+//! - [`PruningCallback`]: reports each epoch to a tuner trial and stops unpromising ones;
+//! - [`plots`]: learning curves, optimization history and predicted-vs-actual charts as SVG
+//!   (through [`plot`]).
 //!
 //! [`prelude`] imports the common names at once.
 //!
@@ -37,6 +39,7 @@ mod error;
 mod estimator;
 mod grid_search_cv;
 mod params;
+pub mod plots;
 pub mod prelude;
 mod pruning;
 mod randomized_search_cv;
@@ -51,6 +54,7 @@ pub use error::{Error, Result};
 pub use estimator::{BuildEstimator, Estimator};
 pub use gradus_data as data;
 pub use gradus_nn as nn;
+pub use gradus_plot as plot;
 pub use gradus_tensor as tensor;
 pub use gradus_tune as tune;
 pub use grid_search_cv::GridSearchCv;
