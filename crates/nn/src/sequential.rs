@@ -126,17 +126,18 @@ impl Sequential {
         let name = match config.name() {
             Some(n) => n.to_string(),
             None => {
+                // Keras's scheme (`dense`, `dense_1`, …), skipping names already taken.
                 let stem = config.name_stem();
-                let same = self
-                    .layers
-                    .iter()
-                    .filter(|l| l.config().name_stem() == stem)
-                    .count();
-                if same == 0 {
-                    stem.to_string()
-                } else {
-                    format!("{stem}_{same}")
-                }
+                (0..)
+                    .map(|i| {
+                        if i == 0 {
+                            stem.to_string()
+                        } else {
+                            format!("{stem}_{i}")
+                        }
+                    })
+                    .find(|n| !self.names.contains(n))
+                    .expect("an unused name exists")
             }
         };
         self.layers.push(layer);
@@ -175,6 +176,15 @@ impl Sequential {
             return Err(Error::NotBuilt(
                 "the model has no layers; add some first".into(),
             ));
+        }
+        for (i, name) in self.names.iter().enumerate() {
+            if self.names[..i].contains(name) {
+                return Err(Error::config(
+                    "layer name",
+                    name,
+                    "a name used by one layer only (weights are saved by layer name)",
+                ));
+            }
         }
         if input.is_empty() || input.len() > 3 || input.contains(&0) {
             return Err(Error::Shape {

@@ -159,6 +159,21 @@ fn checkpoint_saves_only_improvements_and_csv_logger_writes_rows() {
 }
 
 #[test]
+fn layer_names_are_unique() {
+    let mut m = Sequential::new();
+    m.add(Dense::new(2).name("dense_1"));
+    m.add(Dense::new(2));
+    m.add(Dense::new(2));
+    assert_eq!(m.layer_names(), ["dense_1", "dense", "dense_2"]);
+    m.add(Dense::new(1).name("dense"));
+    let e = m.build(&[3], 0).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid layer name = dense: a name used by one layer only (weights are saved by layer name)"
+    );
+}
+
+#[test]
 fn summary_lists_layers_shapes_and_counts() {
     let mut m = model();
     m.build(&[4], 0).unwrap();
