@@ -1,7 +1,7 @@
 //! The TPE sampler: Optuna 5's `TPESampler`.
 
 use super::config::{TpeConfig, TpeMode, Weighting};
-use super::parzen_estimator::ParzenEstimator;
+use super::parzen_estimator::{ParzenEstimator, Pool};
 use super::split::split_trials;
 use crate::distribution::Distribution;
 use crate::error::Result;
@@ -87,6 +87,8 @@ struct TpeCache {
     prefix_space: Option<BTreeMap<String, Distribution>>,
     /// Observations of finished trials, per search space (keyed by its description).
     spaces: HashMap<String, SpaceData>,
+    /// Spare buffers for the estimators.
+    pool: Pool,
 }
 
 impl TpeCache {
@@ -188,13 +190,15 @@ impl TpeSampler {
             .count();
         let (below, above) = split_trials(&trials, c.gamma.n_below(n), ctx.direction);
 
-        let (below_obs, above_obs) = {
+        let (below_obs, above_obs, mut pool) = {
             let mut cache = self.cache();
-            let key = format!("{space:?}");
-            let data = cache.for_study(ctx.study_id).spaces.entry(key).or_default();
+            let cache = cache.for_study(ctx.study_id);
+            let mut pool = std::mem::take(&mut cache.pool);
+            let data = cache.spaces.entry(format!("{space:?}")).or_default();
             (
-                observations(&below, space, data),
-                observations(&above, space, data),
+                observations(&below, space, data, &mut pool),
+                observations(&above, space, data, &mut pool),
+                pool,
             )
         };
         let (obs_below, obs_above) = (&below_obs.kept, &above_obs.kept);
@@ -215,6 +219,7 @@ impl TpeSampler {
             prior_below,
             c,
             Some(&below_obs.orders),
+            &mut pool,
         );
         let g = ParzenEstimator::new(
             &above_obs.cols,
@@ -223,11 +228,18 @@ impl TpeSampler {
             c.prior_weight,
             c,
             Some(&above_obs.orders),
+            &mut pool,
         );
 
         let candidates = l.sample(rng, c.n_ei_candidates);
         let ll = l.log_pdf(&candidates);
         let lg = g.log_pdf(&candidates);
+        l.recycle(&mut pool);
+        g.recycle(&mut pool);
+        for col in below_obs.cols.into_iter().chain(above_obs.cols) {
+            pool.put(col);
+        }
+        self.cache().for_study(ctx.study_id).pool = pool;
         let mut best = 0;
         let mut best_score = f64::NEG_INFINITY;
         for (i, (a, b)) in ll.iter().zip(&lg).enumerate() {
@@ -252,12 +264,13 @@ fn observations(
     trials: &[&FrozenTrial],
     space: &[(&str, &Distribution)],
     data: &mut SpaceData,
+    pool: &mut Pool,
 ) -> Observations {
     let dims = space.len();
     if data.sorted.len() != dims {
         data.sorted = vec![Vec::new(); dims];
     }
-    let mut cols: Vec<Vec<f64>> = vec![Vec::with_capacity(trials.len()); dims];
+    let mut cols: Vec<Vec<f64>> = (0..dims).map(|_| pool.take(trials.len())).collect();
     let mut kept = Vec::with_capacity(trials.len());
     let max_number = trials
         .iter()

@@ -117,19 +117,23 @@ pub(crate) fn ppf(q: f64, a: f64, b: f64) -> f64 {
     if q >= 1.0 {
         return b;
     }
+    // Φ(a) and Φ(−b); beyond 9 standard deviations they are below 1.2e-19 and taken as 0 (this
+    // moves the quantile only for q below ~1e-17, never in practice).
+    let phi_a = if a < -9.0 { 0.0 } else { ndtr(a) };
+    let phi_neg_b = if b > 9.0 { 0.0 } else { ndtr(-b) };
     let mass = if b <= 0.0 {
-        ndtr(b) - ndtr(a)
+        ndtr(b) - phi_a
     } else if a > 0.0 {
-        ndtr(-a) - ndtr(-b)
+        ndtr(-a) - phi_neg_b
     } else {
-        1.0 - ndtr(a) - ndtr(-b)
+        1.0 - phi_a - phi_neg_b
     };
     let x = if mass > 1e-10 {
-        let p_low = ndtr(a) + q * mass;
+        let p_low = phi_a + q * mass;
         if p_low < 0.5 {
             ndtri(p_low)
         } else {
-            -ndtri(ndtr(-b) + (1.0 - q) * mass)
+            -ndtri(phi_neg_b + (1.0 - q) * mass)
         }
     } else {
         ppf_log_space(q, a, b)
