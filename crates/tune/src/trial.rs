@@ -83,8 +83,20 @@ impl Trial {
         self.int(name, Distribution::int(name, low, high, true, 1)?)
     }
 
-    /// One of `choices`, returned as its own type: `&[16, 32, 64]` gives an integer,
+    /// One of `choices`, returned as its own type: `&[16, 32, 64]` gives an `i64`,
     /// `&["relu", "tanh"]` a `String`, `&[true, false]` a `bool`.
+    ///
+    /// ```
+    /// use gradus_tune::{RandomSampler, Study};
+    ///
+    /// let study = Study::builder().sampler(RandomSampler).seed(7).build()?;
+    /// let mut trial = study.ask()?;
+    /// let batch: i64 = trial.suggest_categorical("batch", &[10, 20, 30])?;
+    /// let act: String = trial.suggest_categorical("act", &["relu", "tanh"])?;
+    /// let n: i64 = trial.suggest_int("n", 1, 8)?;
+    /// assert_eq!((batch, act.as_str(), n), (10, "tanh", 8));
+    /// # Ok::<(), gradus_tune::Error>(())
+    /// ```
     pub fn suggest_categorical<C: Choice>(
         &mut self,
         name: &str,

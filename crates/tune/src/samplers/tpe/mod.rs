@@ -7,6 +7,7 @@
 //!   Parzen estimator (mixture of truncated-normal / discrete / categorical product kernels),
 //!   the truncated normal, and the split of trials into good and bad groups.
 
+mod cache;
 mod config;
 mod parzen_estimator;
 mod sampler;

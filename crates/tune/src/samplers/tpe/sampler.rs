@@ -1,19 +1,19 @@
 //! The TPE sampler: Optuna 5's `TPESampler`.
 
+use super::cache::{MAX_CACHED_SPACES, TpeCache, observations};
 use super::config::{TpeConfig, TpeMode, Weighting};
-use super::parzen_estimator::{ParzenEstimator, Pool};
+use super::parzen_estimator::ParzenEstimator;
 use super::split::split_trials;
 use crate::distribution::Distribution;
 use crate::error::Result;
 use crate::frozen_trial::FrozenTrial;
-use crate::frozen_trial::StudyId;
 use crate::param::ParamValue;
 use crate::rng::TrialRng;
 use crate::samplers::random::sample_uniform;
 use crate::samplers::{Sampler, SamplerContext};
 use crate::trial_state::TrialState;
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard};
 
 /// System attribute in which a Running trial shares its relative parameters (constant liar).
 pub const RELATIVE_PARAMS_KEY: &str = "tpe:relative_params";
@@ -54,87 +54,6 @@ impl Clone for TpeSampler {
         TpeSampler {
             config: self.config.clone(),
             cache: Mutex::default(),
-        }
-    }
-}
-
-/// Observations of the finished trials over one search space.
-#[derive(Debug, Default)]
-struct SpaceData {
-    /// By trial number: not computed yet / the trial lacks a parameter / its row.
-    rows: Vec<Option<Option<Box<[f64]>>>>,
-    /// Per dimension, `(value, trial number)` of every cached row, ascending: the sorted
-    /// order that the bandwidth rule needs, maintained by insertion instead of re-sorting.
-    sorted: Vec<Vec<(f64, u32)>>,
-}
-
-/// The observations of one group of trials, ready for a Parzen estimator.
-struct Observations {
-    /// `cols[d][i]`: value of observation `i` in dimension `d`.
-    cols: Vec<Vec<f64>>,
-    /// Index (into the group) of the trial behind each observation.
-    kept: Vec<usize>,
-    /// `orders[d]`: observation indices by ascending value (ties by index).
-    orders: Vec<Vec<u32>>,
-}
-
-/// Data derived from finished trials (immutable), kept between proposals.
-#[derive(Debug, Default)]
-struct TpeCache {
-    study: Option<StudyId>,
-    /// All trials numbered below `cursor` are finished and folded into `prefix_space`.
-    cursor: u64,
-    prefix_space: Option<BTreeMap<String, Distribution>>,
-    /// Observations of finished trials, per search space (keyed by its description).
-    spaces: HashMap<String, SpaceData>,
-    /// Spare buffers for the estimators.
-    pool: Pool,
-}
-
-impl TpeCache {
-    fn for_study(&mut self, study: StudyId) -> &mut Self {
-        if self.study != Some(study) {
-            *self = TpeCache {
-                study: Some(study),
-                ..TpeCache::default()
-            };
-        }
-        self
-    }
-
-    /// Optuna's cached `IntersectionSearchSpace(include_pruned=True)`, single values dropped.
-    fn search_space(&mut self, trials: &[Arc<FrozenTrial>]) -> BTreeMap<String, Distribution> {
-        let start = trials.partition_point(|t| t.number < self.cursor);
-        let mut rest = &trials[start..];
-        while let Some((t, tail)) = rest.split_first() {
-            if !t.state.is_finished() {
-                break;
-            }
-            intersect(&mut self.prefix_space, t);
-            self.cursor = t.number + 1;
-            rest = tail;
-        }
-        let mut space = self.prefix_space.clone();
-        for t in rest.iter().filter(|t| t.state.is_finished()) {
-            intersect(&mut space, t);
-        }
-        let mut space = space.unwrap_or_default();
-        space.retain(|_, d| !d.is_single());
-        space
-    }
-}
-
-fn intersect(space: &mut Option<BTreeMap<String, Distribution>>, t: &FrozenTrial) {
-    if !matches!(t.state, TrialState::Complete | TrialState::Pruned) {
-        return;
-    }
-    match space {
-        None => *space = Some(t.distributions.clone()),
-        Some(s) => {
-            if s.len() == t.distributions.len() && s.iter().eq(t.distributions.iter()) {
-                return;
-            }
-            s.retain(|name, d| t.distributions.get(name) == Some(d));
         }
     }
 }
@@ -194,6 +113,10 @@ impl TpeSampler {
             let mut cache = self.cache();
             let cache = cache.for_study(ctx.study_id);
             let mut pool = std::mem::take(&mut cache.pool);
+            if cache.spaces.len() >= MAX_CACHED_SPACES {
+                // Ranges that change every trial would otherwise grow the cache without bound.
+                cache.spaces.clear();
+            }
             let data = cache.spaces.entry(format!("{space:?}")).or_default();
             (
                 observations(&below, space, data, &mut pool),
@@ -255,115 +178,6 @@ impl TpeSampler {
             .map(|(d, col)| d.from_internal(col[best]))
             .collect())
     }
-}
-
-/// The observations of `trials` over `space` (internal representation), with their sorted
-/// orders. Running trials contribute the parameters shared under [`RELATIVE_PARAMS_KEY`] as
-/// well. Finished trials' rows come from (and go to) `data`.
-fn observations(
-    trials: &[&FrozenTrial],
-    space: &[(&str, &Distribution)],
-    data: &mut SpaceData,
-    pool: &mut Pool,
-) -> Observations {
-    let dims = space.len();
-    if data.sorted.len() != dims {
-        data.sorted = vec![Vec::new(); dims];
-    }
-    let mut cols: Vec<Vec<f64>> = (0..dims).map(|_| pool.take(trials.len())).collect();
-    let mut kept = Vec::with_capacity(trials.len());
-    let max_number = trials
-        .iter()
-        .map(|t| t.number as usize + 1)
-        .max()
-        .unwrap_or(0);
-    let mut pos = vec![u32::MAX; max_number];
-    let mut fresh = Vec::new();
-    for (i, t) in trials.iter().enumerate() {
-        let obs_index = kept.len() as u32;
-        let n = t.number as usize;
-        let fresh_row;
-        let row: &[f64] = if t.state.is_finished() {
-            if data.rows.len() <= n {
-                data.rows.resize(n + 1, None);
-            }
-            if data.rows[n].is_none() {
-                let r = observation(t, space);
-                if let Some(r) = &r {
-                    for (sorted, &x) in data.sorted.iter_mut().zip(r.iter()) {
-                        let at = sorted.partition_point(|&(v, num)| {
-                            v.total_cmp(&x).then(num.cmp(&(n as u32))).is_lt()
-                        });
-                        sorted.insert(at, (x, n as u32));
-                    }
-                }
-                data.rows[n] = Some(r);
-            }
-            match data.rows[n].as_ref().and_then(|r| r.as_deref()) {
-                Some(r) => {
-                    pos[n] = obs_index;
-                    r
-                }
-                None => continue,
-            }
-        } else {
-            match observation(t, space) {
-                Some(r) => {
-                    fresh.push(obs_index);
-                    fresh_row = r;
-                    &fresh_row
-                }
-                None => continue,
-            }
-        };
-        for (col, &x) in cols.iter_mut().zip(row) {
-            col.push(x);
-        }
-        kept.push(i);
-    }
-    let orders = (0..dims)
-        .map(|d| {
-            let col = &cols[d];
-            let mut order: Vec<u32> = Vec::with_capacity(kept.len());
-            order.extend(
-                data.sorted[d].iter().filter_map(|&(_, num)| {
-                    pos.get(num as usize).copied().filter(|&p| p != u32::MAX)
-                }),
-            );
-            for &f in &fresh {
-                let x = col[f as usize];
-                let at = order
-                    .partition_point(|&o| col[o as usize].total_cmp(&x).then(o.cmp(&f)).is_lt());
-                order.insert(at, f);
-            }
-            order
-        })
-        .collect();
-    Observations { cols, kept, orders }
-}
-
-/// One trial's internal values over `space`, if it has them all.
-fn observation(t: &FrozenTrial, space: &[(&str, &Distribution)]) -> Option<Box<[f64]>> {
-    let relative = match t.state {
-        TrialState::Running => t
-            .system_attrs
-            .get(RELATIVE_PARAMS_KEY)
-            .and_then(|v| v.as_object()),
-        _ => None,
-    };
-    space
-        .iter()
-        .map(|(name, dist)| {
-            let x = match t.params.get(*name) {
-                Some(v) => dist.to_internal(v),
-                None => relative
-                    .and_then(|r| r.get(*name))
-                    .and_then(|v| serde_json::from_value::<ParamValue>(v.clone()).ok())
-                    .and_then(|v| dist.to_internal(&v)),
-            }?;
-            x.is_finite().then_some(x)
-        })
-        .collect()
 }
 
 /// Watanabe's EI weights for the good group: `max(1e-12, y* − yᵢ)` with `y*` the best loss among
@@ -439,5 +253,109 @@ impl Sampler for TpeSampler {
         }
         let mut v = self.propose(ctx, trial, &[(name, distribution)], rng)?;
         Ok(v.pop().unwrap_or_else(|| sample_uniform(distribution, rng)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frozen_trial::StudyId;
+    use crate::storage::{InMemoryStorage, Storage};
+    use crate::trial_state::Direction;
+
+    fn finished(s: &InMemoryStorage, study: StudyId, x: f64, value: f64, state: TrialState) {
+        let t = s
+            .create_trial(study, TrialState::Running, Default::default())
+            .unwrap();
+        let d = Distribution::float("x", 0.0, 10.0, false, None).unwrap();
+        s.set_trial_param(t.id, "x", &ParamValue::Float(x), &d)
+            .unwrap();
+        s.set_trial_intermediate_value(t.id, 0, value).unwrap();
+        s.set_trial_state_value(t.id, state, Some(value)).unwrap();
+    }
+
+    // Hand-computed (Watanabe's EI weighting): losses 1, 2 form the good group; the best loss
+    // outside it is 3, so the weights are max(1e-12, 3 - y) = [2, 1] and the prior weighs their
+    // mean, 1.5. Maximizing flips the sign: values -1, -2 are losses 1, 2.
+    #[test]
+    fn ei_weights_follow_the_gap_to_the_best_bad_trial() {
+        for (direction, sign) in [(Direction::Minimize, 1.0), (Direction::Maximize, -1.0)] {
+            let s = InMemoryStorage::new();
+            let study = s.create_study("s", direction).unwrap();
+            for (x, v) in [(1.0, 1.0), (2.0, 3.0), (3.0, 2.0), (4.0, 5.0)] {
+                finished(&s, study, x, sign * v, TrialState::Complete);
+            }
+            let trials = s.get_all_trials(study, None).unwrap();
+            let ctx = SamplerContext {
+                storage: &s,
+                study_id: study,
+                direction,
+                study_seed: 0,
+                trials: &trials,
+            };
+            let refs: Vec<&FrozenTrial> = trials.iter().map(|t| &**t).collect();
+            let (below, _) = split_trials(&refs, 2, direction);
+            assert_eq!(
+                below.iter().map(|t| t.number).collect::<Vec<_>>(),
+                vec![0, 2]
+            );
+            let (w, prior) = ei_weights(&ctx, &below, &[0, 1], 1.0);
+            assert_eq!((w, prior), (vec![2.0, 1.0], 1.5));
+        }
+    }
+
+    // The caches (search space, rows, sorted orders, buffers) must not change any proposal: a
+    // sampler that served every earlier trial and a fresh one propose the same values.
+    #[test]
+    fn cached_and_fresh_samplers_propose_the_same() {
+        let s = InMemoryStorage::new();
+        let study = s.create_study("s", Direction::Minimize).unwrap();
+        let used = TpeSampler::default();
+        for i in 0..40u64 {
+            let t = s
+                .create_trial(study, TrialState::Running, Default::default())
+                .unwrap();
+            let trials = s.get_all_trials(study, None).unwrap();
+            let ctx = SamplerContext {
+                storage: &s,
+                study_id: study,
+                direction: Direction::Minimize,
+                study_seed: 1,
+                trials: &trials,
+            };
+            let mut rng = crate::rng::trial_rng(1, t.number);
+            let rel = used.sample_relative(&ctx, &t, &mut rng).unwrap();
+            if i >= 12 {
+                let fresh = TpeSampler::default();
+                let mut rng = crate::rng::trial_rng(1, t.number);
+                assert_eq!(
+                    fresh.sample_relative(&ctx, &t, &mut rng).unwrap(),
+                    rel,
+                    "trial {i}"
+                );
+            }
+            let d = Distribution::float("x", 0.0, 10.0, false, None).unwrap();
+            let e = Distribution::int("n", 1, 64, true, 1).unwrap();
+            let mut rng2 = crate::rng::trial_rng(2, t.number);
+            let x = rel
+                .get("x")
+                .cloned()
+                .unwrap_or_else(|| sample_uniform(&d, &mut rng2));
+            let n = rel
+                .get("n")
+                .cloned()
+                .unwrap_or_else(|| sample_uniform(&e, &mut rng2));
+            s.set_trial_param(t.id, "x", &x, &d).unwrap();
+            s.set_trial_param(t.id, "n", &n, &e).unwrap();
+            let value = (x.as_f64().unwrap() - 3.0).powi(2) + n.as_f64().unwrap().ln();
+            let state = if i % 7 == 3 {
+                TrialState::Pruned
+            } else {
+                TrialState::Complete
+            };
+            if i % 5 != 4 {
+                s.set_trial_state_value(t.id, state, Some(value)).unwrap();
+            }
+        }
     }
 }
