@@ -180,6 +180,11 @@ pub enum Error {
     /// JSON encoding failed.
     #[error("could not encode JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A worker thread panicked outside the objective (objective panics only fail their trial).
+    #[error(
+        "a worker thread panicked outside the objective (in a study callback?); finished trials are kept in the storage"
+    )]
+    WorkerPanicked,
     /// The one-thread rayon pool of a worker could not be built.
     #[error("could not build a worker's thread pool: {0}")]
     ThreadPool(#[from] rayon::ThreadPoolBuildError),

@@ -201,11 +201,7 @@ impl Study {
                     .collect();
                 handles
                     .into_iter()
-                    .map(|h| {
-                        h.join().unwrap_or_else(|_| {
-                            Err(Error::Storage("a worker thread panicked".into()))
-                        })
-                    })
+                    .map(|h| h.join().unwrap_or(Err(Error::WorkerPanicked)))
                     .collect()
             });
             results.into_iter().collect::<Result<Vec<()>>>()?;
@@ -251,7 +247,8 @@ impl Study {
                     return Ok(());
                 }
                 Err(e) => {
-                    state.stop(StopReason::Exhausted);
+                    // Storage failure: the other workers stop too; the error is returned.
+                    state.stopped.store(true, Ordering::SeqCst);
                     return Err(e);
                 }
             };

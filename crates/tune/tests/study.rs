@@ -594,3 +594,26 @@ fn studies_share_a_storage_by_name() {
         vec![0, 1, 2, 3, 4]
     );
 }
+
+#[test]
+fn a_panicking_callback_in_a_worker_is_an_error_and_keeps_finished_trials() {
+    let study = random_study(6);
+    let result = study.optimize_with_callbacks(
+        |t| Ok(t.suggest_float("x", 0.0, 1.0)?),
+        OptimizeOptions::n_trials(10).with_n_jobs(2),
+        vec![Box::new(|_: &Study, t: &FrozenTrial| {
+            if t.number >= 3 {
+                panic!("callback bug");
+            }
+            Control::Continue
+        })],
+    );
+    assert!(matches!(result, Err(Error::WorkerPanicked)), "{result:?}");
+    let done = study
+        .trials()
+        .unwrap()
+        .iter()
+        .filter(|t| t.state == TrialState::Complete)
+        .count();
+    assert!(done >= 4, "trials finished before the panic stay: {done}");
+}
