@@ -327,27 +327,29 @@ impl Numerical {
             .for_each(|s| *s = s.clamp(min_sigma, max_sigma));
         mus.push(prior_mu);
         sigmas.push(range);
-        let mut inv_sigmas = pool.take(sigmas.len());
-        inv_sigmas.extend(sigmas.iter().map(|s| 1.0 / s));
-        // Most bandwidths sit at the clip, so ln σ repeats: compute it once per run of equal σ.
-        let mut last = (f64::NAN, 0.0);
-        let mut log_norm = pool.take(mus.len());
-        log_norm.extend(mus.iter().zip(&sigmas).map(|(&mu, &s)| {
-            let log_z = log_gauss_mass((low - mu) / s, (high - mu) / s);
-            if step.is_some() {
-                return -log_z;
-            }
-            if s != last.0 {
-                last = (s, s.ln());
-            }
-            -last.1 - LN_SQRT_2PI - log_z
-        }));
-        let mut half_inv = pool.take(inv_sigmas.len());
-        half_inv.extend(
-            inv_sigmas
-                .iter()
-                .map(|i| i * std::f64::consts::FRAC_1_SQRT_2),
+        // One pass for the per-component constants. Most bandwidths sit at the clip, so ln σ
+        // repeats: it is computed once per run of equal σ.
+        let n_kernels = mus.len();
+        let (mut inv_sigmas, mut half_inv, mut log_norm) = (
+            pool.take(n_kernels),
+            pool.take(n_kernels),
+            pool.take(n_kernels),
         );
+        let mut last = (f64::NAN, 0.0);
+        for (&mu, &s) in mus.iter().zip(&sigmas) {
+            let inv = 1.0 / s;
+            inv_sigmas.push(inv);
+            half_inv.push(inv * std::f64::consts::FRAC_1_SQRT_2);
+            let log_z = log_gauss_mass((low - mu) * inv, (high - mu) * inv);
+            log_norm.push(if step.is_some() {
+                -log_z
+            } else {
+                if s != last.0 {
+                    last = (s, s.ln());
+                }
+                -last.1 - LN_SQRT_2PI - log_z
+            });
+        }
         Numerical {
             mus,
             sigmas,
