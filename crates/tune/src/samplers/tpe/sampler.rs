@@ -2,7 +2,7 @@
 
 use super::cache::{MAX_CACHED_SPACES, TpeCache, observations};
 use super::config::{TpeConfig, TpeMode, Weighting};
-use super::parzen_estimator::ParzenEstimator;
+use super::parzen_estimator::{ParzenEstimator, Pool};
 use super::split::split_trials;
 use crate::distribution::Distribution;
 use crate::error::Result;
@@ -36,7 +36,9 @@ pub const RELATIVE_PARAMS_KEY: &str = "tpe:relative_params";
 /// (seeded by study seed and trial number) rather than one sampler-wide generator, so parallel
 /// and resumed studies stay reproducible per trial; the constant liar's relative parameters are
 /// stored as one JSON object instead of 2045-character chunks; truncated-normal draws are
-/// clamped into the bounds after the inverse CDF.
+/// clamped into the bounds after the inverse CDF; ties among observations in the bandwidth rule
+/// are broken by trial number (numpy's default argsort breaks them arbitrarily, so Optuna's
+/// bandwidths for tied values can differ from run to run of the same history).
 ///
 /// Finished trials never change, so the sampler caches what it derives from them (the
 /// intersection search space of the finished prefix of trials, as Optuna does, and each finished
@@ -85,13 +87,14 @@ impl TpeSampler {
     }
 
     /// One TPE proposal for the parameters `space`.
-    fn propose(
+    /// The good and bad Parzen estimators `l(x)`, `g(x)` over `space` for a proposal in `trial`.
+    fn estimators(
         &self,
         ctx: &SamplerContext<'_>,
         trial: &FrozenTrial,
         space: &[(&str, &Distribution)],
-        rng: &mut TrialRng,
-    ) -> Result<Vec<ParamValue>> {
+        pool: &mut Pool,
+    ) -> (ParzenEstimator, ParzenEstimator) {
         let c = &self.config;
         let trials: Vec<&FrozenTrial> = ctx
             .trials
@@ -109,19 +112,17 @@ impl TpeSampler {
             .count();
         let (below, above) = split_trials(&trials, c.gamma.n_below(n), ctx.direction);
 
-        let (below_obs, above_obs, mut pool) = {
+        let (below_obs, above_obs) = {
             let mut cache = self.cache();
             let cache = cache.for_study(ctx.study_id);
-            let mut pool = std::mem::take(&mut cache.pool);
             if cache.spaces.len() >= MAX_CACHED_SPACES {
                 // Ranges that change every trial would otherwise grow the cache without bound.
                 cache.spaces.clear();
             }
             let data = cache.spaces.entry(format!("{space:?}")).or_default();
             (
-                observations(&below, space, data, &mut pool),
-                observations(&above, space, data, &mut pool),
-                pool,
+                observations(&below, space, data, pool),
+                observations(&above, space, data, pool),
             )
         };
         let (obs_below, obs_above) = (&below_obs.kept, &above_obs.kept);
@@ -142,7 +143,7 @@ impl TpeSampler {
             prior_below,
             c,
             Some(&below_obs.orders),
-            &mut pool,
+            pool,
         );
         let g = ParzenEstimator::new(
             &above_obs.cols,
@@ -151,17 +152,28 @@ impl TpeSampler {
             c.prior_weight,
             c,
             Some(&above_obs.orders),
-            &mut pool,
+            pool,
         );
+        for col in below_obs.cols.into_iter().chain(above_obs.cols) {
+            pool.put(col);
+        }
+        (l, g)
+    }
 
-        let candidates = l.sample(rng, c.n_ei_candidates);
+    fn propose(
+        &self,
+        ctx: &SamplerContext<'_>,
+        trial: &FrozenTrial,
+        space: &[(&str, &Distribution)],
+        rng: &mut TrialRng,
+    ) -> Result<Vec<ParamValue>> {
+        let mut pool = std::mem::take(&mut self.cache().for_study(ctx.study_id).pool);
+        let (l, g) = self.estimators(ctx, trial, space, &mut pool);
+        let candidates = l.sample(rng, self.config.n_ei_candidates);
         let ll = l.log_pdf(&candidates);
         let lg = g.log_pdf(&candidates);
         l.recycle(&mut pool);
         g.recycle(&mut pool);
-        for col in below_obs.cols.into_iter().chain(above_obs.cols) {
-            pool.put(col);
-        }
         self.cache().for_study(ctx.study_id).pool = pool;
         let mut best = 0;
         let mut best_score = f64::NEG_INFINITY;
@@ -172,10 +184,10 @@ impl TpeSampler {
                 best_score = score;
             }
         }
-        Ok(dists
+        Ok(space
             .iter()
             .zip(&candidates)
-            .map(|(d, col)| d.from_internal(col[best]))
+            .map(|((_, d), col)| d.from_internal(col[best]))
             .collect())
     }
 }
@@ -357,5 +369,102 @@ mod tests {
                 s.set_trial_state_value(t.id, state, Some(value)).unwrap();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod pipeline_tests {
+    use super::*;
+    use crate::storage::{InMemoryStorage, Storage};
+    use crate::trial_state::Direction;
+
+    // The whole pipeline (split, observation order, weights, kernels) against Optuna 5.0.0's own
+    // TPESampler internals on the same 40-trial history (bench/.venv-optuna):
+    //   dists = {"x": F(0, 10), "y": F(1e-3, 1, log=True), "n": I(1, 8), "c": C(["a", "b", "c"])}
+    //   for i in range(40):
+    //       x = (i*3.7) % 10; y = 10**(-3 + (i*0.37) % 3); n = 1 + (i*5) % 8; c = "abc"[(i*2) % 3]
+    //       v = (x-6)**2 + abs(log10(y)+1) + 0.3*n + (0.5 if c == "a" else 0)
+    //       trial i is PRUNED with intermediate values {0: v+1, 2: v} when i % 7 == 3, else COMPLETE(v)
+    //   below, above = _split_trials(study, trials, default_gamma(40))   -> below [7, 26, 34, 37]
+    //   l = s._build_parzen_estimator(study, space, below, True); g = ... (above, False)
+    //   pts = {"c": [0, 1, 2], "n": [1, 4, 8], "x": [0.5, 6.2, 9.9], "y": [0.002, 0.1, 0.9]}
+    //   l.log_pdf(pts) -> [-9.15963969691647, -6.501199746495852, -9.211820249889833]
+    //   g.log_pdf(pts) -> [-7.986616865316992, -9.977181963932868, -11.078945688611459]
+    // g differs from ours at the second point (-10.3597) only through tie-breaking: `n` has many
+    // tied observations, and numpy's default argsort (introsort, SIMD on AVX-512) orders ties
+    // arbitrarily, which decides which tied kernel gets the wider bandwidth. With
+    // `parzen_estimator.np.argsort` patched to kind="stable" (ties by trial number, our rule)
+    // Optuna gives g -> [-7.986616865131938, -10.359677275745941, -11.078945345049029].
+    #[test]
+    fn estimators_match_optuna_on_a_mixed_history() {
+        let s = InMemoryStorage::new();
+        let study = s.create_study("s", Direction::Minimize).unwrap();
+        let x_d = Distribution::float("x", 0.0, 10.0, false, None).unwrap();
+        let y_d = Distribution::float("y", 1e-3, 1.0, true, None).unwrap();
+        let n_d = Distribution::int("n", 1, 8, false, 1).unwrap();
+        let c_d = Distribution::categorical("c", vec!["a".into(), "b".into(), "c".into()]).unwrap();
+        for i in 0..40u64 {
+            let fi = i as f64;
+            let x = (fi * 3.7) % 10.0;
+            let y = 10f64.powf(-3.0 + (fi * 0.37) % 3.0);
+            let n = 1 + (i * 5) % 8;
+            let c = ["a", "b", "c"][((i * 2) % 3) as usize];
+            let v = (x - 6.0).powi(2)
+                + (y.log10() + 1.0).abs()
+                + 0.3 * n as f64
+                + if c == "a" { 0.5 } else { 0.0 };
+            let t = s
+                .create_trial(study, TrialState::Running, Default::default())
+                .unwrap();
+            s.set_trial_param(t.id, "x", &ParamValue::Float(x), &x_d)
+                .unwrap();
+            s.set_trial_param(t.id, "y", &ParamValue::Float(y), &y_d)
+                .unwrap();
+            s.set_trial_param(t.id, "n", &ParamValue::Int(n as i64), &n_d)
+                .unwrap();
+            s.set_trial_param(t.id, "c", &c.into(), &c_d).unwrap();
+            if i % 7 == 3 {
+                s.set_trial_intermediate_value(t.id, 0, v + 1.0).unwrap();
+                s.set_trial_intermediate_value(t.id, 2, v).unwrap();
+                s.set_trial_state_value(t.id, TrialState::Pruned, Some(v))
+                    .unwrap();
+            } else {
+                s.set_trial_state_value(t.id, TrialState::Complete, Some(v))
+                    .unwrap();
+            }
+        }
+        let current = s
+            .create_trial(study, TrialState::Running, Default::default())
+            .unwrap();
+        let trials = s.get_all_trials(study, None).unwrap();
+        let ctx = SamplerContext {
+            storage: &s,
+            study_id: study,
+            direction: Direction::Minimize,
+            study_seed: 0,
+            trials: &trials,
+        };
+        let space = [("c", &c_d), ("n", &n_d), ("x", &x_d), ("y", &y_d)];
+        let sampler = TpeSampler::default();
+        let (l, g) = sampler.estimators(&ctx, &current, &space, &mut Pool::default());
+        let pts = [
+            vec![0.0, 1.0, 2.0],
+            vec![1.0, 4.0, 8.0],
+            vec![0.5, 6.2, 9.9],
+            vec![0.002, 0.1, 0.9],
+        ];
+        let close = |got: Vec<f64>, want: [f64; 3]| {
+            for (a, b) in got.iter().zip(want) {
+                assert!((a - b).abs() < 1e-9 * b.abs(), "{got:?} vs {want:?}");
+            }
+        };
+        close(
+            l.log_pdf(&pts),
+            [-9.15963969691647, -6.501199746495852, -9.211820249889833],
+        );
+        close(
+            g.log_pdf(&pts),
+            [-7.986616865131938, -10.359677275745941, -11.078945345049029],
+        );
     }
 }
