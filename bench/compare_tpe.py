@@ -45,7 +45,9 @@ def main():
             for line in f:
                 if line.strip():
                     r = json.loads(line)
-                    print(f"latency {r.get('peer', 'gradus')}: {r['mean_ms_per_suggestion']:.3f} ms per suggestion "
+                    cpu = r.get("cpu_ms_per_suggestion")
+                    cpu = f", CPU {cpu:.3f} ms" if cpu is not None else ""
+                    print(f"latency {r.get('peer', 'gradus')}: {r['mean_ms_per_suggestion']:.3f} ms per suggestion{cpu} "
                           f"({r['trials']} trials, {r['dim']} dims, last 10%)")
 
 
