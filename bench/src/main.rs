@@ -1,6 +1,7 @@
 //! gradus-bench: one binary, one subcommand per workload, JSON lines out.
 
 use clap::{Parser, Subcommand};
+use gradus_bench::mlp;
 
 mod tpe;
 
@@ -19,11 +20,14 @@ enum Command {
     Tpe(tpe::TpeArgs),
     /// TPE proposal latency: mean milliseconds per suggestion over the last 10 % of trials.
     TpeLatency(tpe::LatencyArgs),
+    /// MLP training speed (W1 or W2): median µs per training step and the final loss.
+    Mlp(mlp::MlpArgs),
 }
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Tpe(args) => tpe::run(&args),
         Command::TpeLatency(args) => tpe::latency(&args),
+        Command::Mlp(args) => mlp::run(&args),
     }
 }

@@ -92,6 +92,61 @@ fn std_normal_cdf(z: f32) -> f32 {
     0.5 * (1.0 + libm::erff(z * std::f32::consts::FRAC_1_SQRT_2))
 }
 
+/// Evaluates `$body` with `$f` bound to the scalar function `f32 → f32` of an element-wise
+/// activation (every one but linear and softmax, which callers handle first), so that each
+/// loop is compiled with its function inlined.
+macro_rules! elementwise {
+    ($act:expr, $f:ident => $body:expr) => {
+        match $act {
+            Activation::Relu => {
+                let $f = |v: f32| v.max(0.0);
+                $body
+            }
+            Activation::Sigmoid => {
+                let $f = sigmoid;
+                $body
+            }
+            Activation::Tanh => {
+                let $f = f32::tanh;
+                $body
+            }
+            Activation::Elu { alpha } => {
+                let $f = |v: f32| if v > 0.0 { v } else { alpha * v.exp_m1() };
+                $body
+            }
+            Activation::Selu => {
+                let $f = |v: f32| SELU_SCALE * if v > 0.0 { v } else { SELU_ALPHA * v.exp_m1() };
+                $body
+            }
+            Activation::Gelu { approximate: false } => {
+                let $f = |v: f32| v * std_normal_cdf(v);
+                $body
+            }
+            Activation::Gelu { approximate: true } => {
+                let $f = |v: f32| {
+                    0.5 * v * (1.0 + (SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v)).tanh())
+                };
+                $body
+            }
+            Activation::LeakyRelu { negative_slope } => {
+                let $f = |v: f32| if v > 0.0 { v } else { negative_slope * v };
+                $body
+            }
+            Activation::Softplus => {
+                let $f = softplus;
+                $body
+            }
+            Activation::Swish => {
+                let $f = |v: f32| v * sigmoid(v);
+                $body
+            }
+            Activation::Linear | Activation::Softmax => {
+                unreachable!("{} is not element-wise", $act)
+            }
+        }
+    };
+}
+
 impl Activation {
     /// Every activation name with its default parameters, for help texts and errors.
     pub const NAMES: [&'static str; 11] = [
@@ -136,29 +191,28 @@ impl Activation {
         debug_assert_eq!(z.len(), y.len());
         match *self {
             Activation::Linear => y.copy_from_slice(z),
-            Activation::Relu => map(z, y, |v| v.max(0.0)),
-            Activation::Sigmoid => map(z, y, sigmoid),
-            Activation::Tanh => map(z, y, f32::tanh),
             Activation::Softmax => {
                 for (zr, yr) in z.chunks_exact(cols).zip(y.chunks_exact_mut(cols)) {
                     crate::ops::softmax_row(zr, yr);
                 }
             }
-            Activation::Elu { alpha } => {
-                map(z, y, |v| if v > 0.0 { v } else { alpha * v.exp_m1() })
+            act => elementwise!(act, f => map(z, y, f)),
+        }
+    }
+
+    /// `z += bias` on every row (rows of `bias.len()` values), then `y = f(z)`: a dense
+    /// layer's bias and activation. Element-wise activations do both in one pass over `z`
+    /// (the buffer is read and written once instead of twice); the result is the same as
+    /// [`ops::add_row_vector`](crate::ops::add_row_vector) followed by
+    /// [`Activation::forward`].
+    pub fn forward_with_bias(&self, z: &mut [f32], bias: &[f32], y: &mut [f32]) {
+        debug_assert_eq!(z.len(), y.len());
+        match *self {
+            Activation::Linear | Activation::Softmax => {
+                crate::ops::add_row_vector(z, bias);
+                self.forward(z, y, bias.len());
             }
-            Activation::Selu => map(z, y, |v| {
-                SELU_SCALE * if v > 0.0 { v } else { SELU_ALPHA * v.exp_m1() }
-            }),
-            Activation::Gelu { approximate: false } => map(z, y, |v| v * std_normal_cdf(v)),
-            Activation::Gelu { approximate: true } => map(z, y, |v| {
-                0.5 * v * (1.0 + (SQRT_2_OVER_PI * (v + GELU_CUBIC * v * v * v)).tanh())
-            }),
-            Activation::LeakyRelu { negative_slope } => {
-                map(z, y, |v| if v > 0.0 { v } else { negative_slope * v })
-            }
-            Activation::Softplus => map(z, y, softplus),
-            Activation::Swish => map(z, y, |v| v * sigmoid(v)),
+            act => elementwise!(act, f => map_with_bias(z, bias, y, f)),
         }
     }
 
@@ -232,6 +286,18 @@ impl Activation {
 fn map(z: &[f32], y: &mut [f32], f: impl Fn(f32) -> f32) {
     for (o, &v) in y.iter_mut().zip(z) {
         *o = f(v);
+    }
+}
+
+/// `z += bias` row by row and `y = f(z)`, in one pass.
+#[inline]
+fn map_with_bias(z: &mut [f32], bias: &[f32], y: &mut [f32], f: impl Fn(f32) -> f32) {
+    let cols = bias.len();
+    for (zr, yr) in z.chunks_exact_mut(cols).zip(y.chunks_exact_mut(cols)) {
+        for ((zv, yv), &b) in zr.iter_mut().zip(yr.iter_mut()).zip(bias) {
+            *zv += b;
+            *yv = f(*zv);
+        }
     }
 }
 
@@ -420,6 +486,22 @@ mod tests {
             for (a, b) in y.iter().zip(want) {
                 assert!((a - b).abs() < 1e-6, "{act}: {y:?} vs {want:?}");
             }
+        }
+    }
+
+    #[test]
+    fn forward_with_bias_equals_bias_then_forward() {
+        let z: Vec<f32> = vec![-2.1, -0.7, -0.05, 0.3, 0.9, 1.7, -1.2, 2.4];
+        let bias = [0.25f32, -0.5, 1.0, 0.0];
+        for act in ALL {
+            let mut want_z = z.clone();
+            crate::ops::add_row_vector(&mut want_z, &bias);
+            let mut want_y = vec![0.0; z.len()];
+            act.forward(&want_z, &mut want_y, bias.len());
+            let (mut got_z, mut got_y) = (z.clone(), vec![0.0; z.len()]);
+            act.forward_with_bias(&mut got_z, &bias, &mut got_y);
+            assert_eq!(got_z, want_z, "{act}");
+            assert_eq!(got_y, want_y, "{act}");
         }
     }
 

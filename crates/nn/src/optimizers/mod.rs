@@ -324,9 +324,12 @@ impl Optimizer {
 
     /// The learning rate of the next update.
     pub fn current_learning_rate(&self) -> f32 {
-        self.config
-            .resolved_learning_rate()
-            .at(self.state.iterations)
+        // Not through `resolved_learning_rate`, which clones the schedule: a piecewise
+        // schedule's vectors would be allocated on every update.
+        match &self.config.learning_rate {
+            Some(lr) => lr.at(self.state.iterations),
+            None => self.config.algorithm.default_learning_rate(),
+        }
     }
 
     /// Sets a new constant learning rate (what `ReduceLROnPlateau` does).
@@ -368,6 +371,7 @@ impl Optimizer {
     pub fn update(&mut self, index: usize, param: &mut Param, global_scale: f32) {
         let rule = self.config.algorithm.rule();
         let n = param.value.len();
+        let lr = self.current_learning_rate();
         if self.state.slots.len() <= index {
             self.state.slots.resize_with(index + 1, Vec::new);
         }
@@ -377,10 +381,6 @@ impl Optimizer {
         }
         let g = param.grad.data_mut();
         clip(&self.config, g, global_scale);
-        let lr = self
-            .config
-            .resolved_learning_rate()
-            .at(self.state.iterations);
         let w = param.value.data_mut();
         if let Some(wd) = self
             .config

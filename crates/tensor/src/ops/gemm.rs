@@ -1,7 +1,33 @@
 //! General matrix multiplication over the `gemm` crate (AVX-512 kernels through its
 //! `x86-v4` feature, chosen at run time by CPU detection).
+//!
+//! One trick on top of the crate: a transposed right operand whose row length is a multiple
+//! of [`CONFLICT_ROW_LEN`] values is first copied into a per-thread buffer with padded rows
+//! (see [`gemm`]).
+
+use std::cell::RefCell;
 
 use crate::Tensor;
+
+/// Row lengths (in values) that make a transposed right operand slow to pack: the `gemm`
+/// crate gathers one value from each of 64 consecutive rows, and with a row stride that is a
+/// multiple of 1 KiB those rows fall into the same few L1 cache sets and evict each other.
+const CONFLICT_ROW_LEN: usize = 256;
+
+/// Values added to each row of the padded copy: one cache line, which spreads consecutive
+/// rows over different cache sets.
+const ROW_PAD: usize = 16;
+
+/// Fewest rows of the transposed operand (the product's `n`) for which the padded copy pays:
+/// below one 64-row panel of the AVX-512 kernel there is nothing to gain (measured: no gain
+/// at n = 10, a gain at n = 64).
+const PAD_MIN_ROWS: usize = 64;
+
+thread_local! {
+    /// The padded copy of a transposed right operand; grows to the largest one this thread
+    /// has multiplied and is reused after that, so a training step does not allocate.
+    static PADDED_RHS: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
+}
 
 /// Whether an operand enters a product as stored or transposed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,6 +44,12 @@ pub enum Transpose {
 ///
 /// Threads: the rayon pool the caller runs in; the crate keeps small products on one
 /// thread.
+///
+/// When `b` is transposed (stored `n × k`) with `k` a multiple of 256 and `n ≥ 64`, it is
+/// first copied into a per-thread buffer whose rows are padded by one cache line: the
+/// copy costs one pass over `b` and makes the product 1.1× (k = 256, 768) to 1.6–1.8×
+/// (k = 512, 1024) faster — measured at m = 128, n = 512 on one thread (Zen 4, AVX-512).
+/// This is the input-gradient product `δ·Wᵀ` of a dense layer with 512 or 1024 units.
 ///
 /// # Panics
 /// When a slice is shorter than its dimensions require.
@@ -62,13 +94,52 @@ pub fn gemm(
         Transpose::No => (k as isize, 1),
         Transpose::Yes => (1, m as isize),
     };
+    if tb == Transpose::Yes && k.is_multiple_of(CONFLICT_ROW_LEN) && n >= PAD_MIN_ROWS {
+        let ld = k + ROW_PAD;
+        PADDED_RHS.with_borrow_mut(|padded| {
+            if padded.len() < n * ld {
+                padded.resize(n * ld, 0.0);
+            }
+            for (dst, src) in padded.chunks_exact_mut(ld).zip(b.chunks_exact(k)).take(n) {
+                dst[..k].copy_from_slice(src);
+            }
+            // SAFETY: `padded` holds n rows of `ld ≥ k` values, so (k−1)·1 + (n−1)·ld is
+            // inside it; `a` and `c` are covered by the asserts above.
+            unsafe { raw_gemm(m, k, n, a, a_rs, a_cs, padded, 1, ld as isize, c, beta) }
+        });
+        return;
+    }
     let (b_rs, b_cs) = match tb {
         Transpose::No => (n as isize, 1),
         Transpose::Yes => (1, k as isize),
     };
     // SAFETY: the asserts above guarantee that every index the strides reach,
-    // (m−1)·rs + (k−1)·cs for a (and likewise for b, c), is inside its slice; `c` is a
-    // unique borrow, so it aliases neither input.
+    // (m−1)·rs + (k−1)·cs for a (and likewise for b, c), is inside its slice.
+    unsafe { raw_gemm(m, k, n, a, a_rs, a_cs, b, b_rs, b_cs, c, beta) }
+}
+
+/// `c = op(a)·op(b) + beta·c` for row-major `c` (`m × n`) with `op(a)` and `op(b)` given
+/// by (row stride, column stride) pairs.
+///
+/// # Safety
+/// Every index `(m−1)·a_rs + (k−1)·a_cs` of `a` (and likewise `(k−1)·b_rs + (n−1)·b_cs`
+/// of `b`) must be inside its slice, `c` must hold `m·n` values and `m, k, n > 0`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn raw_gemm(
+    m: usize,
+    k: usize,
+    n: usize,
+    a: &[f32],
+    a_rs: isize,
+    a_cs: isize,
+    b: &[f32],
+    b_rs: isize,
+    b_cs: isize,
+    c: &mut [f32],
+    beta: f32,
+) {
+    // SAFETY: in bounds by this function's contract; `c` is a unique borrow, so it aliases
+    // neither input.
     unsafe {
         gemm::gemm(
             m,
@@ -245,6 +316,24 @@ mod tests {
             let bt = Tensor::from_vec(transpose(&b, k, n), &[n, k]).unwrap();
             matmul_nt(&ta, &bt, &mut out);
             check(out.data(), "nt");
+        }
+    }
+
+    #[test]
+    fn padded_transposed_rhs_matches_naive_product() {
+        // k a multiple of 256 and n ≥ 64: `b` goes through the padded copy, twice in a row
+        // (the second time with a smaller n reusing the buffer), and with beta = 1.
+        let mut rng = Rng::new(1);
+        for &(m, k, n) in &[(5, 512, 70), (3, 256, 64)] {
+            let a = random(&mut rng, m * k);
+            let b = random(&mut rng, k * n);
+            let want = naive(m, k, n, &a, &b);
+            let bt = transpose(&b, k, n);
+            let mut c = vec![1.0f32; m * n];
+            gemm(m, k, n, &a, Transpose::No, &bt, Transpose::Yes, &mut c, 1.0);
+            for (g, w) in c.iter().zip(&want) {
+                assert!((*g as f64 - (w + 1.0)).abs() < 1e-3 * (1.0 + w.abs()));
+            }
         }
     }
 

@@ -1,16 +1,20 @@
-//! The math kernels: GEMM, row-wise and column-wise reductions, softmax, moments.
+//! The math kernels: GEMM, row-wise and column-wise reductions, softmax, moments, and
+//! [`vectorized`] for element-wise loops that gain from wider vector instructions.
 //!
 //! Kernels work on [`Tensor`](crate::Tensor)s or on plain row-major slices with an explicit
 //! row length, write into caller-provided outputs and never allocate (GEMM's packing scratch
-//! is the GEMM crate's own). Shape agreement between arguments is the caller's contract and
+//! is the GEMM crate's own, and the padded copy of a transposed operand lives in a
+//! per-thread buffer that only grows). Shape agreement between arguments is the caller's contract and
 //! is checked with assertions: user-facing shape errors are reported earlier, when a model
 //! is built.
 
 mod gemm;
 mod reduce;
+mod simd;
 
 pub use gemm::{Transpose, gemm, matmul, matmul_nt, matmul_tn};
 pub use reduce::{
     add_row_vector, argmax, axpy, column_moments, dot, log_softmax_row, logsumexp, softmax_row,
     sum_columns_into, sum_squares,
 };
+pub use simd::{unaligned_prefix, vectorized};
