@@ -12,7 +12,7 @@ mod gemm;
 mod reduce;
 mod simd;
 
-pub use gemm::{Transpose, gemm, matmul, matmul_nt, matmul_tn};
+pub use gemm::{Transpose, gemm, matmul, matmul_nt, matmul_tn, side_by_side};
 pub use reduce::{
     add_row_vector, argmax, axpy, column_moments, dot, log_softmax_row, logsumexp, softmax_row,
     sum_columns_into, sum_squares,
