@@ -230,6 +230,9 @@ impl ParzenEstimator {
         let mut point: Vec<Coord> = Vec::with_capacity(self.dims.len());
         // Discrete terms per distinct value (candidates often repeat on a grid).
         let mut seen: Vec<Vec<(f64, Vec<f64>)>> = vec![Vec::new(); self.dims.len()];
+        // Candidates come from one mixture and tend to be alike: once pruning fails to drop
+        // three quarters of the components, the remaining candidates go straight to dense loops.
+        let mut try_prune = self.n_kernels >= 64;
         (0..n)
             .map(|c| {
                 point.clear();
@@ -244,6 +247,12 @@ impl ParzenEstimator {
                     return log_sum_exp(&row);
                 };
                 first.add_all(point[0], &mut row, &mut seen[0]);
+                if !try_prune {
+                    for ((dim, &p), seen) in rest.iter().zip(&point[1..]).zip(&mut seen[1..]) {
+                        dim.add_all(p, &mut row, seen);
+                    }
+                    return log_sum_exp(&row);
+                }
                 let Some((best, &partial)) =
                     row.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))
                 else {
@@ -257,6 +266,7 @@ impl ParzenEstimator {
                 let survivors = row.iter().filter(|&&r| r >= threshold).count();
                 if survivors * 4 > self.n_kernels {
                     // Most components are still in: dense loops beat gathering.
+                    try_prune = false;
                     for ((dim, &p), seen) in rest.iter().zip(&point[1..]).zip(&mut seen[1..]) {
                         dim.add_all(p, &mut row, seen);
                     }
@@ -480,7 +490,10 @@ impl Numerical {
             pool.take(n_kernels),
             pool.take(n_kernels),
         );
+        // Most bandwidths sit at a clip, so ln σ repeats: the clips' logarithms are computed
+        // once, other values once per run of equal σ.
         let mut last = (f64::NAN, 0.0);
+        let (ln_min, ln_max) = (min_sigma.ln(), max_sigma.ln());
         for (&mu, &s) in mus.iter().zip(&sigmas) {
             let inv = 1.0 / s;
             inv_sigmas.push(inv);
@@ -489,10 +502,17 @@ impl Numerical {
             log_norm.push(if step.is_some() {
                 -log_z
             } else {
-                if s != last.0 {
-                    last = (s, s.ln());
-                }
-                -last.1 - LN_SQRT_2PI - log_z
+                let ln_s = if s == min_sigma {
+                    ln_min
+                } else if s == max_sigma {
+                    ln_max
+                } else {
+                    if s != last.0 {
+                        last = (s, s.ln());
+                    }
+                    last.1
+                };
+                -ln_s - LN_SQRT_2PI - log_z
             });
         }
         Numerical {
