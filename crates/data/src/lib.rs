@@ -14,8 +14,8 @@
 //!   (`n_test = ceil(test_size · n)`); [`StandardScaler`] uses the population variance and
 //!   leaves constant columns unscaled; [`MinMaxScaler`] maps constant columns to the low end;
 //!   [`KFold`] and [`StratifiedKFold`] (unshuffled) return scikit-learn's exact folds.
-//!   Scalers have no unfitted state: `fit` returns the fitted scaler, which is serializable
-//!   so it can be saved next to a model.
+//!   Scalers share the [`Scaler`] trait and have no unfitted state: `fit` returns the
+//!   fitted scaler, which is serializable so it can be saved next to a model.
 //! - **Seeded randomness.** Every shuffle draws from an explicit
 //!   [`Rng`](gradus_tensor::Rng) seeded by the caller: the same seed gives the same split.
 //!   The permutations are gradus's own, so shuffled splits match scikit-learn's sizes and
@@ -28,7 +28,7 @@
 //!
 //! ```
 //! # fn main() -> Result<(), gradus_data::Error> {
-//! use gradus_data::{bundled, KFold, Splitter, StandardScaler, train_test_split};
+//! use gradus_data::{bundled, KFold, Scaler, Splitter, StandardScaler, train_test_split};
 //!
 //! let data = bundled::diabetes()?;
 //! let split = train_test_split(&data.x, &data.y, 0.2, 42, true)?;
@@ -56,6 +56,7 @@ mod error;
 mod kfold;
 mod min_max_scaler;
 mod one_hot;
+mod scaler;
 mod scaling;
 mod shuffle_split;
 mod split;
@@ -71,6 +72,7 @@ pub use error::{Error, Result};
 pub use kfold::KFold;
 pub use min_max_scaler::{MinMaxOptions, MinMaxScaler};
 pub use one_hot::{decode_one_hot, one_hot};
+pub use scaler::Scaler;
 pub use shuffle_split::ShuffleSplit;
 pub use split::{TrainTestSplit, split_indices, train_test_split};
 pub use splitter::{Fold, Splitter};

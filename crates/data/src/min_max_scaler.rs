@@ -4,7 +4,7 @@ use gradus_tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
 use crate::scaling::{check_columns, column_stats, map_columns};
-use crate::{Error, Result};
+use crate::{Error, Result, Scaler};
 
 const WHAT: &str = "MinMaxScaler";
 
@@ -37,7 +37,7 @@ impl Default for MinMaxOptions {
 ///
 /// ```
 /// # fn main() -> Result<(), gradus_data::Error> {
-/// use gradus_data::MinMaxScaler;
+/// use gradus_data::{MinMaxScaler, Scaler};
 /// use gradus_tensor::Tensor;
 /// // sklearn: MinMaxScaler().fit_transform([[1., 5.], [3., 5.], [5., 5.]])
 /// //   → [[0., 0.], [0.5, 0.], [1., 0.]]
@@ -103,15 +103,6 @@ fn check_range((low, high): (f64, f64)) -> Result<()> {
 }
 
 impl MinMaxScaler {
-    /// Fits a scaler to `(0, 1)` on the rows of `x`.
-    ///
-    /// # Errors
-    /// [`Error::NoData`] for zero rows; [`Error::NonFiniteValue`] naming the first NaN or
-    /// infinite value.
-    pub fn fit(x: &Tensor) -> Result<MinMaxScaler> {
-        MinMaxScaler::fit_with(MinMaxOptions::default(), x)
-    }
-
     /// Fits with explicit options.
     ///
     /// # Errors
@@ -149,52 +140,6 @@ impl MinMaxScaler {
         })
     }
 
-    /// Fits on `x` and returns the scaler with the transformed `x`.
-    ///
-    /// # Errors
-    /// As [`MinMaxScaler::fit`].
-    pub fn fit_transform(x: &Tensor) -> Result<(MinMaxScaler, Tensor)> {
-        let scaler = MinMaxScaler::fit(x)?;
-        let z = scaler.transform(x)?;
-        Ok((scaler, z))
-    }
-
-    /// `x · scale + min`, column by column (clipped to the range when `clip`).
-    ///
-    /// # Errors
-    /// [`Error::ColumnMismatch`] when `x` has another number of columns than the fit data.
-    pub fn transform(&self, x: &Tensor) -> Result<Tensor> {
-        let mut out = x.clone();
-        self.transform_in_place(&mut out)?;
-        Ok(out)
-    }
-
-    /// [`MinMaxScaler::transform`] in place.
-    ///
-    /// # Errors
-    /// As [`MinMaxScaler::transform`].
-    pub fn transform_in_place(&self, x: &mut Tensor) -> Result<()> {
-        check_columns(WHAT, self.scale.len(), x)?;
-        let (low, high) = self.options.feature_range;
-        let clip = self.options.clip;
-        map_columns(x, |c, v| {
-            let z = v * self.scale[c] + self.min[c];
-            if clip { z.clamp(low, high) } else { z }
-        });
-        Ok(())
-    }
-
-    /// `(z − min) / scale`: undoes [`MinMaxScaler::transform`] (for unclipped values).
-    ///
-    /// # Errors
-    /// As [`MinMaxScaler::transform`].
-    pub fn inverse_transform(&self, z: &Tensor) -> Result<Tensor> {
-        check_columns(WHAT, self.scale.len(), z)?;
-        let mut out = z.clone();
-        map_columns(&mut out, |c, v| (v - self.min[c]) / self.scale[c]);
-        Ok(out)
-    }
-
     /// The options it was fitted with.
     pub fn options(&self) -> MinMaxOptions {
         self.options
@@ -223,5 +168,41 @@ impl MinMaxScaler {
     /// Number of columns it was fitted on.
     pub fn n_features(&self) -> usize {
         self.scale.len()
+    }
+}
+
+impl Scaler for MinMaxScaler {
+    /// Fits a scaler to `(0, 1)` on the rows of `x`.
+    ///
+    /// # Errors
+    /// [`Error::NoData`] for zero rows; [`Error::NonFiniteValue`] naming the first NaN or
+    /// infinite value.
+    fn fit(x: &Tensor) -> Result<MinMaxScaler> {
+        MinMaxScaler::fit_with(MinMaxOptions::default(), x)
+    }
+
+    /// `x · scale + min`, column by column (clipped to the range when `clip`).
+    ///
+    /// # Errors
+    /// [`Error::ColumnMismatch`] when `x` has another number of columns than the fit data.
+    fn transform_in_place(&self, x: &mut Tensor) -> Result<()> {
+        check_columns(WHAT, self.scale.len(), x)?;
+        let (low, high) = self.options.feature_range;
+        let clip = self.options.clip;
+        map_columns(x, |c, v| {
+            let z = v * self.scale[c] + self.min[c];
+            if clip { z.clamp(low, high) } else { z }
+        });
+        Ok(())
+    }
+
+    /// `(z − min) / scale`: undoes the transform (for unclipped values).
+    ///
+    /// # Errors
+    /// As [`Scaler::transform_in_place`].
+    fn inverse_transform_in_place(&self, z: &mut Tensor) -> Result<()> {
+        check_columns(WHAT, self.scale.len(), z)?;
+        map_columns(z, |c, v| (v - self.min[c]) / self.scale[c]);
+        Ok(())
     }
 }

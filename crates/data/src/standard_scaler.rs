@@ -4,8 +4,8 @@
 use gradus_tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
-use crate::Result;
 use crate::scaling::{check_columns, column_stats, map_columns};
+use crate::{Result, Scaler};
 
 const WHAT: &str = "StandardScaler";
 
@@ -42,7 +42,7 @@ impl Default for StandardScalerOptions {
 ///
 /// ```
 /// # fn main() -> Result<(), gradus_data::Error> {
-/// use gradus_data::StandardScaler;
+/// use gradus_data::{Scaler, StandardScaler};
 /// use gradus_tensor::Tensor;
 /// // sklearn: StandardScaler().fit_transform([[1.], [2.], [3.]]).ravel()
 /// //   → [-1.2247449, 0., 1.2247449]   (mean 2, var 2/3)
@@ -102,15 +102,6 @@ impl TryFrom<Fitted> for StandardScaler {
 }
 
 impl StandardScaler {
-    /// Fits a centering and scaling standardizer on the rows of `x` (rows × row_len).
-    ///
-    /// # Errors
-    /// [`Error::NoData`](crate::Error::NoData) for zero rows; [`Error::NonFiniteValue`](crate::Error::NonFiniteValue) naming the first NaN or
-    /// infinite value.
-    pub fn fit(x: &Tensor) -> Result<StandardScaler> {
-        StandardScaler::fit_with(StandardScalerOptions::default(), x)
-    }
-
     /// Fits with explicit options.
     ///
     /// # Errors
@@ -137,65 +128,6 @@ impl StandardScaler {
             scale,
             n_samples_seen: x.rows(),
         })
-    }
-
-    /// Fits on `x` and returns the scaler with the transformed `x`.
-    ///
-    /// # Errors
-    /// As [`StandardScaler::fit`].
-    pub fn fit_transform(x: &Tensor) -> Result<(StandardScaler, Tensor)> {
-        let scaler = StandardScaler::fit(x)?;
-        let z = scaler.transform(x)?;
-        Ok((scaler, z))
-    }
-
-    /// `(x − mean) / scale`, column by column, into a new tensor of `x`'s shape.
-    ///
-    /// # Errors
-    /// [`Error::ColumnMismatch`](crate::Error::ColumnMismatch) when `x` has another number of columns than the fit data.
-    pub fn transform(&self, x: &Tensor) -> Result<Tensor> {
-        let mut out = x.clone();
-        self.transform_in_place(&mut out)?;
-        Ok(out)
-    }
-
-    /// [`StandardScaler::transform`] in place.
-    ///
-    /// # Errors
-    /// As [`StandardScaler::transform`].
-    pub fn transform_in_place(&self, x: &mut Tensor) -> Result<()> {
-        check_columns(WHAT, self.mean.len(), x)?;
-        let (center, scale) = (self.center(), self.options.with_std);
-        map_columns(x, |c, v| {
-            let v = if center { v - self.mean[c] } else { v };
-            if scale { v / self.scale[c] } else { v }
-        });
-        Ok(())
-    }
-
-    /// `z · scale + mean`: undoes [`StandardScaler::transform`] (e.g. to report predictions of
-    /// a standardized target in original units).
-    ///
-    /// # Errors
-    /// As [`StandardScaler::transform`].
-    pub fn inverse_transform(&self, z: &Tensor) -> Result<Tensor> {
-        let mut out = z.clone();
-        self.inverse_transform_in_place(&mut out)?;
-        Ok(out)
-    }
-
-    /// [`StandardScaler::inverse_transform`] in place.
-    ///
-    /// # Errors
-    /// As [`StandardScaler::transform`].
-    pub fn inverse_transform_in_place(&self, z: &mut Tensor) -> Result<()> {
-        check_columns(WHAT, self.mean.len(), z)?;
-        let (center, scale) = (self.center(), self.options.with_std);
-        map_columns(z, |c, v| {
-            let v = if scale { v * self.scale[c] } else { v };
-            if center { v + self.mean[c] } else { v }
-        });
-        Ok(())
     }
 
     /// The options it was fitted with.
@@ -230,5 +162,45 @@ impl StandardScaler {
 
     fn center(&self) -> bool {
         self.options.with_mean
+    }
+}
+
+impl Scaler for StandardScaler {
+    /// Fits a centering and scaling standardizer on the rows of `x` (rows × row_len).
+    ///
+    /// # Errors
+    /// [`Error::NoData`](crate::Error::NoData) for zero rows; [`Error::NonFiniteValue`](crate::Error::NonFiniteValue) naming the first NaN or
+    /// infinite value.
+    fn fit(x: &Tensor) -> Result<StandardScaler> {
+        StandardScaler::fit_with(StandardScalerOptions::default(), x)
+    }
+
+    /// `(x − mean) / scale`, column by column.
+    ///
+    /// # Errors
+    /// [`Error::ColumnMismatch`](crate::Error::ColumnMismatch) when `x` has another number of
+    /// columns than the fit data.
+    fn transform_in_place(&self, x: &mut Tensor) -> Result<()> {
+        check_columns(WHAT, self.mean.len(), x)?;
+        let (center, scale) = (self.center(), self.options.with_std);
+        map_columns(x, |c, v| {
+            let v = if center { v - self.mean[c] } else { v };
+            if scale { v / self.scale[c] } else { v }
+        });
+        Ok(())
+    }
+
+    /// `z · scale + mean`: undoes the transform.
+    ///
+    /// # Errors
+    /// As [`Scaler::transform_in_place`].
+    fn inverse_transform_in_place(&self, z: &mut Tensor) -> Result<()> {
+        check_columns(WHAT, self.mean.len(), z)?;
+        let (center, scale) = (self.center(), self.options.with_std);
+        map_columns(z, |c, v| {
+            let v = if scale { v * self.scale[c] } else { v };
+            if center { v + self.mean[c] } else { v }
+        });
+        Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! StandardScaler and MinMaxScaler against scikit-learn, plus save/load and shape errors.
 
 use gradus_data::{
-    Error, MinMaxOptions, MinMaxScaler, StandardScaler, StandardScalerOptions, bundled,
+    Error, MinMaxOptions, MinMaxScaler, Scaler, StandardScaler, StandardScalerOptions, bundled,
 };
 use gradus_tensor::Tensor;
 

@@ -1,7 +1,7 @@
 //! The names most programs need: `use gradus::prelude::*;`.
 
 pub use gradus_data::{
-    CrossValidation, CsvOptions, Dataset, Features, KFold, MinMaxScaler, ShuffleSplit,
+    CrossValidation, CsvOptions, Dataset, Features, KFold, MinMaxScaler, Scaler, ShuffleSplit,
     StandardScaler, StratifiedKFold, bundled, load_csv, one_hot, train_test_split,
 };
 pub use gradus_nn::{

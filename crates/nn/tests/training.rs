@@ -1,7 +1,7 @@
 //! Training end to end: quality on real held-out data, reproducibility, the gradient
 //! descent flavours, validation, callbacks inside `fit`, and errors for bad input.
 
-use gradus_data::{StandardScaler, bundled, train_test_split};
+use gradus_data::{Scaler, StandardScaler, bundled, train_test_split};
 use gradus_nn::{
     BatchNormalization, Dense, Dropout, EarlyStopping, Error, FitConfig, Layer, LossConfig, Metric,
     Mode, OptimizerConfig, ReduceLrOnPlateau, Regularizer, Sequential, Verbosity,
