@@ -4,9 +4,7 @@ use super::successive_halving::{SuccessiveHalvingConfig, halving_decision};
 use super::{Pruner, PrunerContext};
 use crate::error::{Error, Result};
 use crate::frozen_trial::FrozenTrial;
-use crate::trial_state::TrialState;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// Study system attribute that remembers the estimated maximum resource.
 pub const MAX_RESOURCE_KEY: &str = "hyperband:max_resource";
@@ -96,24 +94,8 @@ impl HyperbandPruner {
         if let MaxResource::Value(v) = self.config.max_resource {
             return Ok(Some(v));
         }
-        if let Some(v) = ctx
-            .storage
-            .study_system_attrs(ctx.study_id)?
-            .get(MAX_RESOURCE_KEY)
-            .and_then(Value::as_u64)
-        {
-            return Ok(Some(v));
-        }
-        let last = ctx
-            .trials
-            .iter()
-            .filter(|t| t.state == TrialState::Complete)
-            .filter_map(|t| t.last_step())
-            .max();
-        let Some(last) = last else { return Ok(None) };
-        ctx.storage
-            .set_study_system_attr(ctx.study_id, MAX_RESOURCE_KEY, (last + 1).into())?;
-        Ok(Some(last + 1))
+        // As Optuna: one more than the last step of the completed trials.
+        ctx.auto_resource(MAX_RESOURCE_KEY, |last| last + 1)
     }
 
     /// The trial budgets of the brackets for a maximum resource.

@@ -39,6 +39,34 @@ pub struct PrunerContext<'a> {
     pub trials: &'a [Arc<FrozenTrial>],
 }
 
+impl PrunerContext<'_> {
+    /// A study-wide resource bound that "auto" settings derive once and keep: the value
+    /// stored in the study's system attribute `key` if there is one; otherwise
+    /// `derive(last step)` of the longest Complete trial, stored under `key` so that every
+    /// worker uses the same value afterwards; `None` while no trial has completed.
+    pub(crate) fn auto_resource(
+        &self,
+        key: &str,
+        derive: impl Fn(u64) -> u64,
+    ) -> Result<Option<u64>> {
+        let stored = self.storage.study_system_attrs(self.study_id)?;
+        if let Some(v) = stored.get(key).and_then(serde_json::Value::as_u64) {
+            return Ok(Some(v));
+        }
+        let last = self
+            .trials
+            .iter()
+            .filter(|t| t.state == crate::trial_state::TrialState::Complete)
+            .filter_map(|t| t.last_step())
+            .max();
+        let Some(last) = last else { return Ok(None) };
+        let v = derive(last);
+        self.storage
+            .set_study_system_attr(self.study_id, key, v.into())?;
+        Ok(Some(v))
+    }
+}
+
 /// Decides whether a running trial should stop.
 pub trait Pruner: Send + Sync + fmt::Debug {
     /// True to prune `trial` (a fresh snapshot, with its reports so far).

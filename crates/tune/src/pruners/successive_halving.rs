@@ -3,7 +3,7 @@
 use super::{Pruner, PrunerContext};
 use crate::error::{Error, Result};
 use crate::frozen_trial::FrozenTrial;
-use crate::trial_state::{Direction, TrialState};
+use crate::trial_state::Direction;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -97,25 +97,8 @@ impl SuccessiveHalvingPruner {
         if let MinResource::Value(v) = self.config.min_resource {
             return Ok(Some(v));
         }
-        if let Some(v) = ctx
-            .storage
-            .study_system_attrs(ctx.study_id)?
-            .get(MIN_RESOURCE_KEY)
-            .and_then(Value::as_u64)
-        {
-            return Ok(Some(v));
-        }
-        let last = ctx
-            .trials
-            .iter()
-            .filter(|t| t.state == TrialState::Complete)
-            .filter_map(|t| t.last_step())
-            .max();
-        let Some(last) = last else { return Ok(None) };
-        let v = (last / 100).max(1);
-        ctx.storage
-            .set_study_system_attr(ctx.study_id, MIN_RESOURCE_KEY, v.into())?;
-        Ok(Some(v))
+        // As Optuna: a hundredth of the completed trials' last step, at least 1.
+        ctx.auto_resource(MIN_RESOURCE_KEY, |last| (last / 100).max(1))
     }
 }
 
@@ -206,6 +189,7 @@ impl Pruner for SuccessiveHalvingPruner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::TrialState;
     use crate::storage::{InMemoryStorage, Storage};
     use std::collections::BTreeMap;
     use std::sync::Arc;
