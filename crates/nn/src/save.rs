@@ -73,8 +73,12 @@ fn to_bytes(t: &[f32]) -> Vec<u8> {
 }
 
 impl Sequential {
-    /// Saves the model into directory `dir` (created if needed): see the
-    /// [module docs](self) for the format.
+    /// Saves the model into directory `dir` (created if needed), as two files:
+    /// `model.json` (format tag and version, input shape, build seed, layer
+    /// configurations, compile configuration and the optimizer's step count) and
+    /// `weights.safetensors` (every parameter as `"<layer>/<param>"`, e.g. `dense_1/kernel`,
+    /// and every optimizer slot as `"optimizer/<index>/<slot>"`, all `F32`). Each file is
+    /// written to a temporary name and renamed, so a crash never leaves half a file.
     ///
     /// # Errors
     /// An I/O error naming the file.

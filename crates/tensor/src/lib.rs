@@ -11,7 +11,7 @@
 //!   row reductions and a numerically stable softmax / log-softmax.
 //! - [`Rng`]: a small seeded generator (xoshiro256++) with uniform, normal, truncated normal,
 //!   Bernoulli and shuffle draws. Every random draw in gradus comes from an explicit `Rng`;
-//!   [`Rng::fork`] derives independent, reproducible streams from one seed.
+//!   [`Rng::with_stream`] derives independent, reproducible streams from one seed.
 //!
 //! # Threads
 //!

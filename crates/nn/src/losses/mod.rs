@@ -105,7 +105,10 @@ pub struct BuiltLoss {
     /// The loss.
     pub loss: Box<dyn Loss>,
     /// True when [`Loss::compute`]'s gradient is with respect to the last layer's
-    /// pre-activation (see the [module docs](self)).
+    /// pre-activation: the model ends in softmax (sigmoid) and the loss is categorical
+    /// (binary) cross-entropy on probabilities, so the gradient is `(p − y)/n` and the model
+    /// skips that activation's derivative — exact, and free of the vanishing gradient that
+    /// clipping the probabilities causes for confidently wrong predictions.
     pub fused: bool,
 }
 

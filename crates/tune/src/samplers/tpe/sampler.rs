@@ -27,7 +27,7 @@ pub const RELATIVE_PARAMS_KEY: &str = "tpe:relative_params";
 ///    same algorithm on a one-parameter space when suggested.
 /// 3. Trials used: Complete, Pruned, and — with the constant liar — the other Running trials
 ///    (with the parameters they suggested or were proposed). `n` = the non-Running ones;
-///    `n_below = gamma(n)`; [`split`](super::split) puts them in the good and bad groups.
+///    `n_below = gamma(n)`; the split puts them in the good and bad groups.
 /// 4. Only trials with every parameter of the space are observations. Two Parzen estimators
 ///    `l(x)` (good) and `g(x)` (bad) are built; 24 candidates are drawn from `l(x)` and the one
 ///    with the largest `ln l(x) − ln g(x)` wins.
