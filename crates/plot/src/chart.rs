@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
@@ -245,22 +246,10 @@ impl Chart {
             let mut chart = builder
                 .build_cartesian_2d(b.0..b.1, (b.2..b.3).log_scale())
                 .map_err(|e| e.to_string())?;
-            chart
-                .configure_mesh()
-                .x_desc(&self.x_label)
-                .y_desc(&self.y_label)
-                .draw()
-                .map_err(|e| e.to_string())?;
             self.draw_series(&mut chart)
         } else {
             let mut chart = builder
                 .build_cartesian_2d(b.0..b.1, b.2..b.3)
-                .map_err(|e| e.to_string())?;
-            chart
-                .configure_mesh()
-                .x_desc(&self.x_label)
-                .y_desc(&self.y_label)
-                .draw()
                 .map_err(|e| e.to_string())?;
             self.draw_series(&mut chart)
         }
@@ -271,8 +260,14 @@ impl Chart {
         chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, Y>>,
     ) -> Result<(), String>
     where
-        Y: Ranged<ValueType = f64>,
+        Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
     {
+        chart
+            .configure_mesh()
+            .x_desc(&self.x_label)
+            .y_desc(&self.y_label)
+            .draw()
+            .map_err(|e| e.to_string())?;
         for (i, s) in self.series.iter().enumerate() {
             let color = PALETTE[i % PALETTE.len()];
             let drawn = match s.kind {

@@ -163,6 +163,25 @@ impl Activation {
         "swish",
     ];
 
+    /// Every activation with Keras's default parameters, plus GELU's tanh approximation:
+    /// one of each code path, for tests and for listing the choices.
+    pub const ALL: [Activation; 12] = [
+        Activation::Linear,
+        Activation::Relu,
+        Activation::Sigmoid,
+        Activation::Tanh,
+        Activation::Softmax,
+        Activation::Elu { alpha: 1.0 },
+        Activation::Selu,
+        Activation::Gelu { approximate: false },
+        Activation::Gelu { approximate: true },
+        Activation::LeakyRelu {
+            negative_slope: 0.2,
+        },
+        Activation::Softplus,
+        Activation::Swish,
+    ];
+
     /// The activation's name as Keras spells it.
     pub fn name(&self) -> &'static str {
         match self {
@@ -432,22 +451,7 @@ impl<'de> Deserialize<'de> for Activation {
 mod tests {
     use super::*;
 
-    const ALL: [Activation; 12] = [
-        Activation::Linear,
-        Activation::Relu,
-        Activation::Sigmoid,
-        Activation::Tanh,
-        Activation::Softmax,
-        Activation::Elu { alpha: 1.0 },
-        Activation::Selu,
-        Activation::Gelu { approximate: false },
-        Activation::Gelu { approximate: true },
-        Activation::LeakyRelu {
-            negative_slope: 0.2,
-        },
-        Activation::Softplus,
-        Activation::Swish,
-    ];
+    const ALL: [Activation; 12] = Activation::ALL;
 
     // Golden values from the reference formulas:
     // import numpy as np; from scipy.special import erf
