@@ -27,6 +27,22 @@ pub(crate) struct StudyShared {
     pub(crate) ask_lock: Mutex<()>,
 }
 
+impl StudyShared {
+    /// What the sampler sees of this study, with `trials` as the snapshot of its trials.
+    pub(crate) fn sampler_context<'a>(
+        &'a self,
+        trials: &'a [Arc<FrozenTrial>],
+    ) -> SamplerContext<'a> {
+        SamplerContext {
+            storage: &*self.storage,
+            study_id: self.study_id,
+            direction: self.direction,
+            study_seed: self.seed,
+            trials,
+        }
+    }
+}
+
 /// An optimization: a direction, a sampler, a pruner, a seed and a storage holding the trials.
 ///
 /// Build one with [`Study::builder`]; defaults are Optuna's: minimize, [`TpeSampler`] with
@@ -183,7 +199,9 @@ impl Study {
             Some(t) => t,
             None => {
                 let trials = s.storage.get_all_trials(s.study_id, None)?;
-                if s.sampler.is_exhausted(&self.sampler_context(&trials))? {
+                if s.sampler
+                    .is_exhausted(&self.shared.sampler_context(&trials))?
+                {
                     return Err(Error::SearchSpaceExhausted);
                 }
                 s.storage
@@ -200,7 +218,7 @@ impl Study {
             .get_all_trials(s.study_id, None)
             .and_then(|trials| {
                 s.sampler
-                    .sample_relative(&self.sampler_context(&trials), &frozen, &mut rng)
+                    .sample_relative(&self.shared.sampler_context(&trials), &frozen, &mut rng)
             });
         let relative = match relative {
             Ok(r) => r,
@@ -226,20 +244,6 @@ impl Study {
             fixed,
             params: BTreeMap::new(),
         })
-    }
-
-    pub(crate) fn sampler_context<'a>(
-        &'a self,
-        trials: &'a [Arc<FrozenTrial>],
-    ) -> SamplerContext<'a> {
-        let s = &*self.shared;
-        SamplerContext {
-            storage: &*s.storage,
-            study_id: s.study_id,
-            direction: s.direction,
-            study_seed: s.seed,
-            trials,
-        }
     }
 
     /// Finishes a trial from [`Study::ask`] with the objective's outcome: `Ok(value)` →

@@ -6,7 +6,6 @@ use crate::frozen_trial::TrialId;
 use crate::param::{Choice, ParamValue};
 use crate::reporter::TrialReporter;
 use crate::rng::TrialRng;
-use crate::samplers::SamplerContext;
 use crate::study::StudyShared;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -162,15 +161,8 @@ impl Trial {
         let s = &self.shared;
         let trials = s.storage.get_all_trials(s.study_id, None)?;
         let me = s.storage.get_trial(self.id)?;
-        let ctx = SamplerContext {
-            storage: &*s.storage,
-            study_id: s.study_id,
-            direction: s.direction,
-            study_seed: s.seed,
-            trials: &trials,
-        };
         s.sampler
-            .sample_independent(&ctx, &me, name, d, &mut self.rng)
+            .sample_independent(&s.sampler_context(&trials), &me, name, d, &mut self.rng)
     }
 
     fn float(&mut self, name: &str, d: Distribution) -> Result<f64> {

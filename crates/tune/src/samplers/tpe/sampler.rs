@@ -268,6 +268,24 @@ impl Sampler for TpeSampler {
     }
 }
 
+/// A sampler context over an in-memory study, for the tests below.
+#[cfg(test)]
+fn test_context<'a>(
+    storage: &'a crate::storage::InMemoryStorage,
+    study_id: crate::frozen_trial::StudyId,
+    direction: crate::trial_state::Direction,
+    study_seed: u64,
+    trials: &'a [std::sync::Arc<FrozenTrial>],
+) -> SamplerContext<'a> {
+    SamplerContext {
+        storage,
+        study_id,
+        direction,
+        study_seed,
+        trials,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,13 +316,7 @@ mod tests {
                 finished(&s, study, x, sign * v, TrialState::Complete);
             }
             let trials = s.get_all_trials(study, None).unwrap();
-            let ctx = SamplerContext {
-                storage: &s,
-                study_id: study,
-                direction,
-                study_seed: 0,
-                trials: &trials,
-            };
+            let ctx = test_context(&s, study, direction, 0, &trials);
             let refs: Vec<&FrozenTrial> = trials.iter().map(|t| &**t).collect();
             let (below, _) = split_trials(&refs, 2, direction);
             assert_eq!(
@@ -328,13 +340,7 @@ mod tests {
                 .create_trial(study, TrialState::Running, Default::default())
                 .unwrap();
             let trials = s.get_all_trials(study, None).unwrap();
-            let ctx = SamplerContext {
-                storage: &s,
-                study_id: study,
-                direction: Direction::Minimize,
-                study_seed: 1,
-                trials: &trials,
-            };
+            let ctx = test_context(&s, study, Direction::Minimize, 1, &trials);
             let mut rng = crate::rng::trial_rng(1, t.number);
             let rel = used.sample_relative(&ctx, &t, &mut rng).unwrap();
             if i >= 12 {
@@ -437,13 +443,7 @@ mod pipeline_tests {
             .create_trial(study, TrialState::Running, Default::default())
             .unwrap();
         let trials = s.get_all_trials(study, None).unwrap();
-        let ctx = SamplerContext {
-            storage: &s,
-            study_id: study,
-            direction: Direction::Minimize,
-            study_seed: 0,
-            trials: &trials,
-        };
+        let ctx = test_context(&s, study, Direction::Minimize, 0, &trials);
         let space = [("c", &c_d), ("n", &n_d), ("x", &x_d), ("y", &y_d)];
         let sampler = TpeSampler::default();
         let (l, g) = sampler.estimators(&ctx, &current, &space, &mut Pool::default());
