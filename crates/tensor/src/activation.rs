@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// | name | formula `y = f(z)` | derivative `f'(z)` |
 /// |---|---|---|
 /// | `linear` | `z` | `1` |
-/// | `relu` | `max(z, 0)` | `z > 0` |
+/// | `relu` | `max(z, 0)` (NaN stays NaN, as in every activation) | `z > 0` |
 /// | `sigmoid` | `1 / (1 + e^-z)` | `y (1 − y)` |
 /// | `tanh` | `tanh z` | `1 − y²` |
 /// | `softmax` | `e^z_i / Σ_j e^z_j` over the last axis | `∂y_i/∂z_j = y_i (δ_ij − y_j)` |
@@ -99,7 +99,8 @@ macro_rules! elementwise {
     ($act:expr, $f:ident => $body:expr) => {
         match $act {
             Activation::Relu => {
-                let $f = |v: f32| v.max(0.0);
+                // Not `v.max(0.0)`, which turns NaN into 0 and hides it.
+                let $f = |v: f32| if v > 0.0 || v.is_nan() { v } else { 0.0 };
                 $body
             }
             Activation::Sigmoid => {

@@ -32,4 +32,48 @@ pub enum Error {
         /// Length of the offending row.
         got: usize,
     },
+    /// A shape describes more values than a tensor may hold: the product overflows, or a
+    /// new allocation would exceed [`Tensor::MAX_ALLOC`](crate::Tensor::MAX_ALLOC).
+    #[error(
+        "a tensor of shape {shape} would hold {elements} values, more than the limit of \
+         {limit}; use smaller dimensions (fewer units, inputs or rows per batch)"
+    )]
+    TooLarge {
+        /// The requested shape, e.g. `[1000000, 1000000]`.
+        shape: String,
+        /// The exact product of the dimensions (it may not fit in `usize`).
+        elements: String,
+        /// The limit that was exceeded.
+        limit: usize,
+    },
+    /// The system could not provide the memory for a tensor within the limit.
+    #[error(
+        "out of memory: a tensor of shape {shape} needs {bytes} bytes; use smaller \
+         dimensions or free memory"
+    )]
+    OutOfMemory {
+        /// The requested shape.
+        shape: String,
+        /// Bytes requested.
+        bytes: usize,
+    },
+}
+
+impl Error {
+    /// [`Error::TooLarge`] for `dims` against `limit`, with the exact product (as text,
+    /// since it may overflow `usize`).
+    pub(crate) fn too_large(dims: &[usize], limit: usize) -> Error {
+        let exact = dims
+            .iter()
+            .try_fold(1u128, |acc, &d| acc.checked_mul(d as u128));
+        let elements = match exact {
+            Some(n) => n.to_string(),
+            None => format!("{:.3e}", dims.iter().map(|&d| d as f64).product::<f64>()),
+        };
+        Error::TooLarge {
+            shape: format!("{dims:?}"),
+            elements,
+            limit,
+        }
+    }
 }

@@ -29,6 +29,7 @@
 //! assert_eq!(c.data(), &[19.0, 22.0, 43.0, 50.0]);
 //! ```
 #![deny(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 mod activation;
 mod error;

@@ -9,6 +9,10 @@ use crate::Error;
 ///
 /// The first dimension is the batch (rows); [`Shape::row_len`] is the product of the others,
 /// so every tensor can be viewed as a `rows × row_len` matrix.
+///
+/// Invariant: the product of the dimensions, with zeros counted as ones, is at most
+/// [`Shape::MAX_LEN`]. So [`Shape::len`], [`Shape::row_len`] and every index computed from
+/// them fit in `usize` and in one Rust allocation, whatever the dimensions were.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Shape {
     dims: [usize; 4],
@@ -16,16 +20,28 @@ pub struct Shape {
 }
 
 impl Shape {
+    /// The most elements a shape may describe: the largest `Vec<f32>` Rust can allocate
+    /// (`isize::MAX` bytes). Allocating needs far less; see [`Tensor::MAX_ALLOC`](crate::Tensor::MAX_ALLOC).
+    pub const MAX_LEN: usize = isize::MAX as usize / size_of::<f32>();
+
     /// The shape with the given dimensions.
     ///
     /// # Errors
-    /// [`Error::Rank`] when `dims` is empty or has more than four entries.
+    /// [`Error::Rank`] when `dims` is empty or has more than four entries;
+    /// [`Error::TooLarge`] when the product of the dimensions (zeros counted as ones)
+    /// exceeds [`Shape::MAX_LEN`].
     pub fn new(dims: &[usize]) -> Result<Shape, Error> {
         if dims.is_empty() || dims.len() > 4 {
             return Err(Error::Rank {
                 shape: format!("{dims:?}"),
                 rank: dims.len(),
             });
+        }
+        let span = dims
+            .iter()
+            .try_fold(1usize, |acc, &d| acc.checked_mul(d.max(1)));
+        if span.is_none_or(|s| s > Shape::MAX_LEN) {
+            return Err(Error::too_large(dims, Shape::MAX_LEN));
         }
         let mut d = [0; 4];
         d[..dims.len()].copy_from_slice(dims);
@@ -66,10 +82,20 @@ impl Shape {
     }
 
     /// The same shape with the first dimension replaced by `rows`.
+    ///
+    /// # Panics
+    /// When `rows × row_len` exceeds [`Shape::MAX_LEN`] (no buffer could hold it); sizes
+    /// from user input go through [`Shape::new`].
     pub fn with_rows(&self, rows: usize) -> Shape {
-        let mut s = *self;
-        s.dims[0] = rows;
-        s
+        let mut dims = *self;
+        dims.dims[0] = rows;
+        assert!(
+            rows.checked_mul(self.row_len().max(1))
+                .is_some_and(|n| n <= Shape::MAX_LEN),
+            "Shape::with_rows: {rows} rows of {} values exceed Shape::MAX_LEN",
+            self.row_len()
+        );
+        dims
     }
 }
 
@@ -104,5 +130,29 @@ mod tests {
             Shape::new(&[1, 1, 1, 1, 1]),
             Err(Error::Rank { rank: 5, .. })
         ));
+    }
+
+    #[test]
+    fn overflowing_products_are_rejected() {
+        // 2^32 · 2^32 wraps to 0 in unchecked arithmetic.
+        let e = Shape::new(&[1 << 32, 1 << 32]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a tensor of shape [4294967296, 4294967296] would hold 18446744073709551616 \
+             values, more than the limit of 2305843009213693951; use smaller dimensions \
+             (fewer units, inputs or rows per batch)"
+        );
+        // A zero dimension does not hide a huge row length.
+        assert!(Shape::new(&[0, 1 << 62]).is_err());
+        assert!(Shape::new(&[usize::MAX, usize::MAX, 2, 2]).is_err());
+        let s = Shape::new(&[0, 1 << 20]).unwrap();
+        assert_eq!((s.len(), s.row_len()), (0, 1 << 20));
+        assert_eq!(Shape::new(&[Shape::MAX_LEN]).unwrap().len(), Shape::MAX_LEN);
+    }
+
+    #[test]
+    #[should_panic(expected = "exceed Shape::MAX_LEN")]
+    fn with_rows_checks_the_product() {
+        let _ = Shape::new(&[1, 1 << 40]).unwrap().with_rows(1 << 40);
     }
 }

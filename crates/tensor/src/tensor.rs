@@ -24,16 +24,65 @@ pub struct Tensor {
 }
 
 impl Tensor {
-    /// A tensor of zeros.
+    /// The most values a tensor allocated from a size may hold: 2³² (16 GiB of `f32`).
+    ///
+    /// Sizes that come from user numbers (layer units, input shapes in a saved model,
+    /// batch sizes) are checked against it, so that an absurd size is an error instead of
+    /// an aborted process. Tensors made from existing buffers ([`Tensor::from_vec`]) are
+    /// only bound by [`Shape::MAX_LEN`].
+    pub const MAX_ALLOC: usize = 1 << 32;
+
+    /// A tensor of zeros, for sizes that come from user input.
+    ///
+    /// # Errors
+    /// [`Error::Rank`] for a rank outside 1..=4; [`Error::TooLarge`] above
+    /// [`Tensor::MAX_ALLOC`] values; [`Error::OutOfMemory`] when the system refuses the
+    /// memory.
+    ///
+    /// ```
+    /// use gradus_tensor::{Error, Tensor};
+    /// assert_eq!(Tensor::try_zeros(&[2, 3]).unwrap().len(), 6);
+    /// let e = Tensor::try_zeros(&[1_000_000, 1_000_000]).unwrap_err();
+    /// assert!(matches!(e, Error::TooLarge { .. }));
+    /// ```
+    pub fn try_zeros(dims: &[usize]) -> Result<Tensor, Error> {
+        let shape = Tensor::check_alloc(dims)?;
+        let len = shape.len();
+        // Ask first, so that a refusal is an error; then allocate zeroed memory, which the
+        // system hands out lazily (a large tensor costs nothing until it is written).
+        Vec::<f32>::new()
+            .try_reserve_exact(len)
+            .map_err(|_| Error::OutOfMemory {
+                shape: format!("{dims:?}"),
+                bytes: len * size_of::<f32>(),
+            })?;
+        Ok(Tensor {
+            data: vec![0.0; len],
+            shape,
+        })
+    }
+
+    /// The shape `dims` if a tensor of it may be allocated: a valid [`Shape`] of at most
+    /// [`Tensor::MAX_ALLOC`] values. Allocates nothing.
+    ///
+    /// # Errors
+    /// As [`Tensor::try_zeros`], except out of memory.
+    pub fn check_alloc(dims: &[usize]) -> Result<Shape, Error> {
+        let shape = Shape::new(dims)?;
+        if shape.len() > Tensor::MAX_ALLOC {
+            return Err(Error::too_large(dims, Tensor::MAX_ALLOC));
+        }
+        Ok(shape)
+    }
+
+    /// A tensor of zeros, for sizes fixed by the program.
     ///
     /// # Panics
-    /// When `dims` has rank 0 or above 4; shapes from user input go through [`Shape::new`].
+    /// When [`Tensor::try_zeros`] fails (rank 0 or above 4, more than
+    /// [`Tensor::MAX_ALLOC`] values, out of memory); sizes from user input go through
+    /// `try_zeros`.
     pub fn zeros(dims: &[usize]) -> Tensor {
-        let shape = Shape::new(dims).expect("tensor rank must be 1 to 4");
-        Tensor {
-            data: vec![0.0; shape.len()],
-            shape,
-        }
+        Tensor::try_zeros(dims).unwrap_or_else(|e| panic!("Tensor::zeros: {e}"))
     }
 
     /// A tensor filled with `value`.
@@ -137,19 +186,41 @@ impl Tensor {
     }
 
     /// Row `i` as a slice of [`Tensor::row_len`] values.
+    ///
+    /// # Panics
+    /// When `i ≥ rows` (as slice indexing does).
     pub fn row(&self, i: usize) -> &[f32] {
-        let n = self.row_len();
-        &self.data[i * n..(i + 1) * n]
+        let range = self.row_range(i, i.saturating_add(1));
+        &self.data[range]
     }
 
     /// Row `i`, mutable.
+    ///
+    /// # Panics
+    /// When `i ≥ rows`.
     pub fn row_mut(&mut self, i: usize) -> &mut [f32] {
+        let range = self.row_range(i, i.saturating_add(1));
+        &mut self.data[range]
+    }
+
+    /// The buffer range of rows `start..end`; the bounds check comes before any product, so
+    /// an absurd index cannot wrap around to a valid range.
+    fn row_range(&self, start: usize, end: usize) -> std::ops::Range<usize> {
+        assert!(
+            start <= end && end <= self.rows(),
+            "rows {start}..{end} of a tensor with {} rows",
+            self.rows()
+        );
         let n = self.row_len();
-        &mut self.data[i * n..(i + 1) * n]
+        start * n..end * n
     }
 
     /// Changes the shape to `shape`, keeping the allocation when it is large enough.
     /// The values are unspecified afterwards (old values where they fit, zeros beyond).
+    ///
+    /// Callers bound `shape` first (layers are built with [`Tensor::try_zeros`] and `fit`
+    /// checks its batch buffers against [`Tensor::MAX_ALLOC`]); growing past the memory the
+    /// system has aborts, as any `Vec` does.
     pub fn resize(&mut self, shape: Shape) {
         if self.shape != shape {
             self.data.resize(shape.len(), 0.0);
@@ -182,15 +253,21 @@ impl Tensor {
 
     /// Copies rows `indices` of `self` into `out`, resizing `out` to `indices.len()` rows.
     /// Used to gather mini-batches without allocating.
+    ///
+    /// # Panics
+    /// When an index is not below `rows`.
     pub fn gather_rows_into(&self, indices: &[usize], out: &mut Tensor) {
         let n = self.row_len();
         out.resize(self.shape.with_rows(indices.len()));
         for (dst, &i) in out.data.chunks_exact_mut(n.max(1)).zip(indices) {
-            dst.copy_from_slice(&self.data[i * n..(i + 1) * n]);
+            dst.copy_from_slice(&self.data[self.row_range(i, i.saturating_add(1))]);
         }
     }
 
     /// A new tensor holding rows `indices` of `self`, in that order.
+    ///
+    /// # Panics
+    /// When an index is not below `rows`.
     pub fn select_rows(&self, indices: &[usize]) -> Tensor {
         let mut out = Tensor {
             data: Vec::new(),
@@ -201,10 +278,12 @@ impl Tensor {
     }
 
     /// A new tensor holding rows `start..end` of `self`.
+    ///
+    /// # Panics
+    /// Unless `start ≤ end ≤ rows`.
     pub fn slice_rows(&self, start: usize, end: usize) -> Tensor {
-        let n = self.row_len();
         Tensor {
-            data: self.data[start * n..end * n].to_vec(),
+            data: self.data[self.row_range(start, end)].to_vec(),
             shape: self.shape.with_rows(end - start),
         }
     }
@@ -272,6 +351,29 @@ mod tests {
         t.resize_rows(4);
         assert_eq!(t.data().as_ptr(), p);
         assert_eq!(t.dims(), &[4, 3]);
+    }
+
+    #[test]
+    fn absurd_sizes_are_errors_not_aborts() {
+        assert!(matches!(
+            Tensor::try_zeros(&[1 << 20, 1 << 20]),
+            Err(Error::TooLarge { limit, .. }) if limit == Tensor::MAX_ALLOC
+        ));
+        // 2^32 · 2^32 wraps to 0 unchecked; it must not become an empty tensor.
+        let e = Tensor::from_vec(vec![], &[1 << 32, 1 << 32]).unwrap_err();
+        assert!(matches!(e, Error::TooLarge { .. }), "{e}");
+        assert!(Tensor::try_zeros(&[]).is_err());
+        assert_eq!(Tensor::try_zeros(&[0, 7]).unwrap().dims(), &[0, 7]);
+    }
+
+    #[test]
+    #[should_panic(
+        expected = "rows 9223372036854775808..9223372036854775809 of a tensor with 3 rows"
+    )]
+    fn a_wrapping_row_index_panics_instead_of_aliasing_row_0() {
+        let t = Tensor::zeros(&[3, 2]);
+        // (2^63) · 2 wraps to 0 without the bounds check.
+        let _ = t.row(1 << 63);
     }
 
     #[test]

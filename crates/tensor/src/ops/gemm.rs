@@ -85,8 +85,14 @@ pub enum Transpose {
 /// (k = 512, 1024) faster — measured at m = 128, n = 512 on one thread (Zen 4, AVX-512).
 /// This is the input-gradient product `δ·Wᵀ` of a dense layer with 512 or 1024 units.
 ///
+/// May be called from anywhere, including from inside the caller's own rayon tasks
+/// (nested parallelism): the padded buffer is taken out of its thread-local slot for the
+/// duration of the product.
+///
 /// # Panics
-/// When a slice is shorter than its dimensions require.
+/// When a slice is shorter than its dimensions require (the products `m·k`, `k·n`, `m·n`
+/// are computed with overflow checks, so no choice of dimensions reaches memory outside
+/// the slices).
 #[allow(clippy::too_many_arguments)]
 pub fn gemm(
     m: usize,
@@ -99,18 +105,20 @@ pub fn gemm(
     c: &mut [f32],
     beta: f32,
 ) {
+    let fits =
+        |len: usize, rows: usize, cols: usize| rows.checked_mul(cols).is_some_and(|n| n <= len);
     assert!(
-        a.len() >= m * k,
+        fits(a.len(), m, k),
         "gemm: lhs has {} values, needs {m}×{k}",
         a.len()
     );
     assert!(
-        b.len() >= k * n,
+        fits(b.len(), k, n),
         "gemm: rhs has {} values, needs {k}×{n}",
         b.len()
     );
     assert!(
-        c.len() >= m * n,
+        fits(c.len(), m, n),
         "gemm: out has {} values, needs {m}×{n}",
         c.len()
     );
@@ -130,16 +138,23 @@ pub fn gemm(
     };
     if tb == Transpose::Yes && k.is_multiple_of(CONFLICT_ROW_LEN) && n >= PAD_MIN_ROWS {
         let ld = k + ROW_PAD;
-        PADDED_RHS.with_borrow_mut(|padded| {
-            if padded.len() < n * ld {
-                padded.resize(n * ld, 0.0);
+        // Taken out of the slot, not borrowed: the product below may run other rayon tasks
+        // on this thread while it waits, and one of them may multiply too.
+        let mut padded = PADDED_RHS.take();
+        if padded.len() < n * ld {
+            padded.resize(n * ld, 0.0);
+        }
+        for (dst, src) in padded.chunks_exact_mut(ld).zip(b.chunks_exact(k)).take(n) {
+            dst[..k].copy_from_slice(src);
+        }
+        // SAFETY: `padded` holds n rows of `ld ≥ k` values, so (k−1)·1 + (n−1)·ld is
+        // inside it; `a` and `c` are covered by the asserts above.
+        unsafe { raw_gemm(m, k, n, a, a_rs, a_cs, &padded, 1, ld as isize, c, beta) }
+        // Keep the larger buffer when a nested product put one back meanwhile.
+        PADDED_RHS.with_borrow_mut(|slot| {
+            if slot.len() < padded.len() {
+                *slot = padded;
             }
-            for (dst, src) in padded.chunks_exact_mut(ld).zip(b.chunks_exact(k)).take(n) {
-                dst[..k].copy_from_slice(src);
-            }
-            // SAFETY: `padded` holds n rows of `ld ≥ k` values, so (k−1)·1 + (n−1)·ld is
-            // inside it; `a` and `c` are covered by the asserts above.
-            unsafe { raw_gemm(m, k, n, a, a_rs, a_cs, padded, 1, ld as isize, c, beta) }
         });
         return;
     }
@@ -390,6 +405,63 @@ mod tests {
         assert_eq!((a, b), (Some(1), Some(2)));
         assert!(!pool.install(|| SINGLE_THREADED.get()));
         assert_eq!(side_by_side(|| 3, || 4), (3, 4));
+    }
+
+    #[test]
+    fn nested_parallel_products_share_no_buffer() {
+        // Padded products (k multiple of 256, n ≥ 64) of unequal sizes, large enough for
+        // the GEMM crate to split them over the pool, from the caller's own rayon tasks on a
+        // 4-thread pool: a thread that waits inside one product for a stolen piece steals
+        // another task and multiplies again on the same thread. (With the buffer borrowed
+        // across the product this panicked with "RefCell already borrowed" in every run.)
+        let mut rng = Rng::new(2);
+        let (k, n) = (256, 64);
+        let b = random(&mut rng, k * n);
+        let bt = transpose(&b, k, n);
+        let sizes: Vec<usize> = (0..96).map(|i| 8 + (i * 37) % 120).collect();
+        let inputs: Vec<Vec<f32>> = sizes.iter().map(|&m| random(&mut rng, m * k)).collect();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
+        let results: Vec<Vec<f32>> = pool.install(|| {
+            let mut out = vec![Vec::new(); inputs.len()];
+            rayon::scope(|s| {
+                for (a, c) in inputs.iter().zip(out.iter_mut()) {
+                    let bt = &bt;
+                    s.spawn(move |_| {
+                        let m = a.len() / k;
+                        *c = vec![0.0f32; m * n];
+                        gemm(m, k, n, a, Transpose::No, bt, Transpose::Yes, c, 0.0);
+                    });
+                }
+            });
+            out
+        });
+        for (a, c) in inputs.iter().zip(results) {
+            let want = naive(a.len() / k, k, n, a, &b);
+            for (g, w) in c.iter().zip(&want) {
+                assert!((*g as f64 - w).abs() < 1e-3 * (1.0 + w.abs()));
+            }
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "gemm: lhs has 0 values, needs 4294967296×4294967296")]
+    fn overflowing_dimensions_are_caught() {
+        // 2^32 · 2^32 wraps to 0 unchecked, which would pass an empty slice to the kernel.
+        let mut c = [0.0f32; 1];
+        gemm(
+            1 << 32,
+            1 << 32,
+            1,
+            &[],
+            Transpose::No,
+            &[],
+            Transpose::No,
+            &mut c,
+            0.0,
+        );
     }
 
     #[test]

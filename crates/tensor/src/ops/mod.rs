@@ -14,7 +14,7 @@ mod simd;
 
 pub use gemm::{Transpose, gemm, matmul, matmul_nt, matmul_tn, side_by_side};
 pub use reduce::{
-    add_row_vector, argmax, axpy, column_moments, dot, log_softmax_row, logsumexp, softmax_row,
-    sum_columns_into, sum_squares,
+    add_row_vector, all_finite, argmax, axpy, column_moments, dot, log_softmax_row, logsumexp,
+    softmax_row, sum_columns_into, sum_squares,
 };
 pub use simd::{unaligned_prefix, vectorized};

@@ -59,6 +59,19 @@ pub fn sum_squares(x: &[f32]) -> f64 {
     x.iter().map(|v| (*v as f64) * (*v as f64)).sum()
 }
 
+/// Whether no value is NaN or infinite: one vectorized pass over the bits (the largest
+/// magnitude bit pattern is below the exponent-all-ones pattern of inf and NaN), with no
+/// early exit, so it costs the same whatever the values.
+pub fn all_finite(x: &[f32]) -> bool {
+    const EXPONENT: u32 = 0x7f80_0000;
+    let largest = crate::ops::vectorized(|| {
+        x.iter()
+            .map(|v| v.to_bits() & 0x7fff_ffff)
+            .fold(0, u32::max)
+    });
+    largest < EXPONENT
+}
+
 /// Index of the largest value (the first one on ties); 0 for an empty slice.
 pub fn argmax(x: &[f32]) -> usize {
     let mut best = 0;
@@ -102,6 +115,20 @@ pub fn log_softmax_row(z: &[f32], y: &mut [f32]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_finite_finds_every_non_finite_value() {
+        let mut x = vec![1.0f32; 100];
+        assert!(all_finite(&x) && all_finite(&[]));
+        x[37] = f32::MAX;
+        x[38] = -f32::MIN_POSITIVE;
+        assert!(all_finite(&x));
+        for bad in [f32::NAN, -f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            x[99] = bad;
+            assert!(!all_finite(&x), "{bad}");
+            x[99] = 0.0;
+        }
+    }
 
     #[test]
     fn row_and_column_helpers() {
