@@ -68,11 +68,11 @@ impl Tensor {
     /// # Errors
     /// As [`Tensor::try_zeros`], except out of memory.
     pub fn check_alloc(dims: &[usize]) -> Result<Shape, Error> {
-        let shape = Shape::new(dims)?;
-        if shape.len() > Tensor::MAX_ALLOC {
+        let len = dims.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
+        if (1..=4).contains(&dims.len()) && len.is_none_or(|n| n > Tensor::MAX_ALLOC) {
             return Err(Error::too_large(dims, Tensor::MAX_ALLOC));
         }
-        Ok(shape)
+        Shape::new(dims)
     }
 
     /// A tensor of zeros, for sizes fixed by the program.
