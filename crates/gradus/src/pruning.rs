@@ -69,7 +69,8 @@ impl Callback for PruningCallback {
         if info.higher_is_better(&self.monitor).is_none() {
             return Err(gradus_nn::Error::UnknownName {
                 kind: "monitored quantity",
-                name: format!("{} for PruningCallback", self.monitor),
+                name: self.monitor.clone(),
+                context: " for PruningCallback".into(),
                 available: info.keys_text(),
             });
         }

@@ -70,27 +70,40 @@ pub enum Error {
     #[error("the model is not built: {0}")]
     NotBuilt(String),
     /// A monitored quantity or metric name is unknown.
-    #[error("unknown {kind} `{name}`; available: {available}")]
+    #[error("unknown {kind} `{name}`{context}; available: {available}")]
     UnknownName {
         /// What kind of name: metric, monitor, ….
         kind: &'static str,
         /// The name given.
         name: String,
+        /// Who asked for it (empty, or starting with a space: ` for EarlyStopping`).
+        context: String,
         /// The names that exist.
         available: String,
     },
-    /// Training produced a non-finite loss.
+    /// Training produced a non-finite loss or weight and stopped, as Keras's
+    /// `TerminateOnNaN` does, but the model is reset to the weights (and batch-normalisation
+    /// statistics) it had at the start of that epoch — all finite — unless a callback
+    /// restored others at the end of training (EarlyStopping's `restore_best_weights`).
+    /// `history` holds the completed epochs.
     #[error(
-        "the loss became {value} at epoch {epoch}, batch {batch}; lower the learning rate, scale the inputs or clip gradients (clipnorm)"
+        "{cause} at epoch {epoch}, batch {batch}; training stopped and the model is back at its \
+         weights from the start of that epoch. Lower the learning rate, scale the inputs or \
+         clip gradients (clipnorm)"
     )]
     Diverged {
+        /// What became non-finite.
+        cause: Divergence,
         /// Epoch index, from 0.
         epoch: usize,
         /// Batch index within the epoch, from 0.
         batch: usize,
-        /// The loss value (NaN or infinite).
-        value: f64,
+        /// The completed epochs' logs.
+        history: Box<crate::History>,
     },
+    /// A tensor could not be created (a size too large for memory, a bad shape).
+    #[error(transparent)]
+    Tensor(#[from] gradus_tensor::Error),
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -107,6 +120,25 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+}
+
+/// What made training stop in [`Error::Diverged`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Divergence {
+    /// The batch's loss (with penalties) was NaN or infinite; nothing was updated.
+    Loss(f64),
+    /// An update left a weight NaN or infinite (a non-finite gradient, or an update that
+    /// overflows). The optimizer's moment estimates are cleared as well.
+    Weights(f64),
+}
+
+impl std::fmt::Display for Divergence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Divergence::Loss(v) => write!(f, "the loss became {v}"),
+            Divergence::Weights(v) => write!(f, "an update made a weight {v}"),
+        }
+    }
 }
 
 impl Error {

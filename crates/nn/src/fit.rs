@@ -5,8 +5,8 @@ use gradus_tensor::{Rng, Tensor, ops};
 use crate::callbacks::{Callback, Control, Logs, ProgressLogger, TrainBegin, Verbosity};
 use crate::sequential::{INFERENCE_BATCH, check_finite, forward};
 use crate::{
-    Error, GradFlow, History, Layer, Loss, LossConfig, MetricTracker, Mode, Optimizer, Result,
-    Sequential,
+    BatchKey, Divergence, Error, GradFlow, History, Layer, Loss, LossConfig, MetricTracker, Mode,
+    Optimizer, Result, Sequential,
 };
 
 /// Stream id of epoch 0's shuffle (layers use streams 0, 1, … of the same seed; epoch `e`
@@ -173,7 +173,12 @@ impl Sequential {
     ///
     /// # Errors
     /// Invalid configuration, data that does not fit the model or loss (naming the row,
-    /// column or shape), a callback error, or a loss that becomes NaN or infinite.
+    /// column or shape), batches too large for memory, a callback error, or
+    /// [`Error::Diverged`] when a batch's loss or an updated weight is NaN or infinite:
+    /// training stops (as with Keras's `TerminateOnNaN`), the model is reset to its weights
+    /// from the start of that epoch (see [`Divergence`](crate::Divergence)), the callbacks'
+    /// end of training runs (and may restore other weights), and the error carries the
+    /// history of the completed epochs.
     pub fn fit(&mut self, x: &Tensor, y: &Tensor, config: FitConfig) -> Result<History> {
         config.validate()?;
         let loss = self
@@ -205,6 +210,7 @@ impl Sequential {
             });
         }
         self.prepare_input(x, "x", config.seed)?;
+        self.check_batch_fits(config.batch_size.min(x.rows()))?;
         check_finite(y, "y")?;
         let outputs: usize = self.output_shape().expect("built").iter().product();
         loss.check_target(outputs, y, "y")?;
@@ -299,17 +305,21 @@ impl Sequential {
         let mut history = History::default();
         let mut names: Vec<String> = vec!["loss".into()];
         names.extend(metrics.iter().map(|m| m.name()));
+        // The weights at the start of the epoch, restored if training diverges; one buffer,
+        // refilled each epoch.
+        let mut epoch_start = self.get_weights();
         for epoch in initial_epoch..epochs {
             for cb in callbacks.iter_mut() {
                 cb.on_epoch_begin(epoch);
             }
+            self.copy_weights_into(&mut epoch_start);
             if shuffle {
                 // Each epoch's order depends on (seed, epoch) only, so a run resumed with
                 // `initial_epoch` sees the same batches as an uninterrupted one.
                 order.iter_mut().enumerate().for_each(|(i, o)| *o = i);
                 Rng::with_stream(seed, SHUFFLE_STREAM - epoch as u64).shuffle(&mut order);
             }
-            let mut logs = self.run_epoch(
+            let epoch_logs = self.run_epoch(
                 &data,
                 &order,
                 batch_size,
@@ -317,7 +327,36 @@ impl Sequential {
                 &mut trackers,
                 &names,
                 &mut callbacks,
-            )?;
+            );
+            let mut logs = match epoch_logs {
+                Ok(logs) => logs,
+                // As Keras's TerminateOnNaN: stop, but end training normally (callbacks may
+                // close files or restore the best weights) and hand back the history.
+                Err(Error::Diverged {
+                    cause,
+                    epoch,
+                    batch,
+                    ..
+                }) => {
+                    self.set_weights(&epoch_start)?;
+                    if let Divergence::Weights(_) = cause {
+                        self.compiled
+                            .as_mut()
+                            .expect("compiled")
+                            .optimizer
+                            .clear_slots();
+                    }
+                    history.stopped_epoch = Some(epoch);
+                    self.end_training(&mut callbacks)?;
+                    return Err(Error::Diverged {
+                        cause,
+                        epoch,
+                        batch,
+                        history: Box::new(history),
+                    });
+                }
+                Err(e) => return Err(e),
+            };
             if let Some((vx, vy)) = &data.validation {
                 for (k, v) in self.evaluate_batches(vx, vy, batch_size, &mut trackers)? {
                     logs.insert(format!("val_{k}"), v);
@@ -349,12 +388,18 @@ impl Sequential {
                 break;
             }
         }
+        self.end_training(&mut callbacks)?;
+        Ok(history)
+    }
+
+    /// Runs every callback's `on_train_end`, applying the weights they hand back.
+    fn end_training(&mut self, callbacks: &mut [Box<dyn Callback>]) -> Result<()> {
         for cb in callbacks.iter_mut() {
             if let Some(w) = cb.on_train_end(self)? {
                 self.set_weights(&w)?;
             }
         }
-        Ok(history)
+        Ok(())
     }
 
     /// One epoch of training steps; returns `loss` and the metrics.
@@ -393,14 +438,14 @@ impl Sequential {
                 &work.y,
                 &mut work.grad,
                 trackers,
-            );
-            if !loss.is_finite() {
-                return Err(Error::Diverged {
-                    epoch,
-                    batch,
-                    value: loss,
-                });
-            }
+                BatchKey::new(epoch, batch),
+            )
+            .map_err(|cause| Error::Diverged {
+                cause,
+                epoch,
+                batch,
+                history: Box::default(),
+            })?;
             loss_sum += loss * idx.len() as f64;
             seen += idx.len();
             running[0] = loss_sum / seen as f64;
@@ -495,6 +540,10 @@ impl Sequential {
 /// One training step on a batch: forward, loss, backward, regularizer gradients, update.
 /// Returns the batch loss including regularization penalties (what Keras reports).
 /// Allocates nothing once the buffers have grown to the batch size.
+///
+/// A non-finite loss stops the step before the backward pass (the weights stay as they
+/// were); an update that leaves a weight non-finite (from a non-finite gradient, or an
+/// overflow) is reported after it. Either is the `Err`.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn train_step(
     layers: &mut [Box<dyn Layer>],
@@ -505,8 +554,9 @@ pub(crate) fn train_step(
     y: &Tensor,
     grad: &mut Tensor,
     trackers: &mut [MetricTracker],
-) -> f64 {
-    let out = forward(layers, x, Mode::Train);
+    key: BatchKey,
+) -> std::result::Result<f64, Divergence> {
+    let out = forward(layers, x, Mode::Train(key));
     let data_loss = loss.compute(out, y, Some(grad));
     for t in trackers.iter_mut() {
         t.update(out, y);
@@ -515,6 +565,10 @@ pub(crate) fn train_step(
     for layer in layers.iter() {
         penalty += layer.activity_penalty();
         penalty += layer.params().iter().map(|p| p.penalty()).sum::<f64>();
+    }
+    let total = data_loss + penalty;
+    if !total.is_finite() {
+        return Err(Divergence::Loss(total));
     }
     let n = layers.len();
     let mut g: &Tensor = grad;
@@ -541,9 +595,19 @@ pub(crate) fn train_step(
         .iter_mut()
         .flat_map(|l| l.params_mut())
         .filter(|p| p.trainable);
+    let mut finite = true;
     for (index, p) in trainable.enumerate() {
-        optimizer.update(index, p, scale);
+        finite &= optimizer.update(index, p, scale);
+    }
+    if !finite {
+        let value = layers
+            .iter()
+            .flat_map(|l| l.params())
+            .flat_map(|p| p.value.data())
+            .find(|v| !v.is_finite())
+            .map_or(f64::NAN, |&v| f64::from(v));
+        return Err(Divergence::Weights(value));
     }
     optimizer.finish_step();
-    data_loss + penalty
+    Ok(total)
 }

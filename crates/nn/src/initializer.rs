@@ -3,6 +3,8 @@
 use gradus_tensor::{Rng, Tensor};
 use serde::{Deserialize, Serialize};
 
+use crate::{Error, Result};
+
 /// Correction Keras applies to the truncated normal's standard deviation so that the
 /// truncated distribution (cut at ±2σ) has the intended variance.
 const TRUNCATED_STDDEV_CORRECTION: f64 = 0.879_625_661_034_239_8;
@@ -28,10 +30,11 @@ const TRUNCATED_STDDEV_CORRECTION: f64 = 0.879_625_661_034_239_8;
 /// ```
 /// use gradus_nn::Initializer;
 /// use gradus_tensor::Rng;
-/// let w = Initializer::GlorotUniform.init(&[3, 5], &mut Rng::new(0));
+/// let w = Initializer::GlorotUniform.init(&[3, 5], &mut Rng::new(0)).unwrap();
 /// let limit = (6.0f32 / 8.0).sqrt();
 /// assert!(w.data().iter().all(|v| v.abs() <= limit));
-/// assert_eq!(Initializer::Constant { value: 0.5 }.init(&[2], &mut Rng::new(0)).data(), &[0.5, 0.5]);
+/// let c = Initializer::Constant { value: 0.5 }.init(&[2], &mut Rng::new(0)).unwrap();
+/// assert_eq!(c.data(), &[0.5, 0.5]);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
@@ -91,21 +94,57 @@ impl Initializer {
         }
     }
 
+    /// Checks the parameters: finite values, `minval ≤ maxval`, `stddev ≥ 0`.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming `field` and the parameter.
+    pub fn validate(&self, field: &str) -> Result<()> {
+        let bad = |name: &str, v: f32, expected: &str| {
+            Err(Error::config(format!("{field}.{name}"), v, expected))
+        };
+        match *self {
+            Initializer::Constant { value } if !value.is_finite() => {
+                bad("value", value, "a finite value")
+            }
+            Initializer::RandomUniform { minval, maxval }
+                if !(minval.is_finite() && maxval.is_finite() && minval <= maxval) =>
+            {
+                bad(
+                    "minval",
+                    minval,
+                    &format!("finite bounds with minval ≤ maxval = {maxval}"),
+                )
+            }
+            Initializer::RandomNormal { mean, .. } if !mean.is_finite() => {
+                bad("mean", mean, "a finite value")
+            }
+            Initializer::RandomNormal { stddev, .. } if !(stddev.is_finite() && stddev >= 0.0) => {
+                bad("stddev", stddev, "a finite value ≥ 0")
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// A tensor of shape `dims` drawn from this initializer.
-    pub fn init(&self, dims: &[usize], rng: &mut Rng) -> Tensor {
+    ///
+    /// # Errors
+    /// [`Error::Tensor`] when the shape is too large to allocate (see
+    /// [`Tensor::try_zeros`]); [`Error::Config`] when a draw overflows `f32` (a mean or
+    /// standard deviation near `f32::MAX`).
+    pub fn init(&self, dims: &[usize], rng: &mut Rng) -> Result<Tensor> {
+        let mut t = Tensor::try_zeros(dims)?;
         let (fan_in, fan_out) = match dims {
             [n] => (*n as f64, *n as f64),
             [a, b] => (*a as f64, *b as f64),
             // Convolution kernels [h, w, in, out]: receptive field times channels.
             _ => {
-                let rf: usize = dims[..dims.len() - 2].iter().product();
+                let rf: f64 = dims[..dims.len() - 2].iter().map(|&d| d as f64).product();
                 (
-                    (rf * dims[dims.len() - 2]) as f64,
-                    (rf * dims[dims.len() - 1]) as f64,
+                    rf * dims[dims.len() - 2] as f64,
+                    rf * dims[dims.len() - 1] as f64,
                 )
             }
         };
-        let mut t = Tensor::zeros(dims);
         let data = t.data_mut();
         let mut uniform = |limit: f64| {
             for v in data.iter_mut() {
@@ -133,7 +172,14 @@ impl Initializer {
                 }
             }
         }
-        t
+        if !gradus_tensor::ops::all_finite(t.data()) {
+            return Err(Error::config(
+                "initializer",
+                format!("{self:?}"),
+                "parameters whose draws fit in f32 (|value| ≤ 3.4e38)",
+            ));
+        }
+        Ok(t)
     }
 }
 
@@ -177,7 +223,7 @@ mod tests {
             (Initializer::random_normal(), 0.05f64 * 0.05),
         ];
         for (init, want) in cases {
-            let t = init.init(&[100, 300], &mut Rng::new(1));
+            let t = init.init(&[100, 300], &mut Rng::new(1)).unwrap();
             let (m, v) = moments(&t);
             assert!(m.abs() < 0.01 * want.sqrt() * 5.0, "{init:?} mean {m}");
             assert!((v / want - 1.0).abs() < 0.05, "{init:?} var {v} vs {want}");
@@ -186,12 +232,17 @@ mod tests {
 
     #[test]
     fn seeded_and_constant() {
-        let a = Initializer::HeNormal.init(&[4, 4], &mut Rng::new(3));
-        let b = Initializer::HeNormal.init(&[4, 4], &mut Rng::new(3));
+        let a = Initializer::HeNormal
+            .init(&[4, 4], &mut Rng::new(3))
+            .unwrap();
+        let b = Initializer::HeNormal
+            .init(&[4, 4], &mut Rng::new(3))
+            .unwrap();
         assert_eq!(a, b);
         assert!(
             Initializer::Zeros
                 .init(&[3], &mut Rng::new(0))
+                .unwrap()
                 .data()
                 .iter()
                 .all(|&v| v == 0.0)
@@ -199,6 +250,7 @@ mod tests {
         assert!(
             Initializer::Ones
                 .init(&[3], &mut Rng::new(0))
+                .unwrap()
                 .data()
                 .iter()
                 .all(|&v| v == 1.0)

@@ -11,12 +11,18 @@
 //!   with Keras's defaults ([`LayerConfig`], [`LossConfig`], [`OptimizerConfig`],
 //!   [`Metric`]); runtime objects are built from it, and a saved model is its configuration
 //!   plus its tensors.
-//! - **Keras semantics.** Losses are batch means; regularization penalties (no ½) are
-//!   added once per batch and included in `loss` and `val_loss`; Adam puts ε on the
-//!   uncorrected `√v`; batch normalisation keeps a biased moving variance with momentum
-//!   0.99; `EarlyStopping` follows Keras 3 to the letter. Where gradus differs on purpose
-//!   (fusing softmax with cross-entropy, erroring on an unknown monitored key, on NaN
-//!   losses), the item's docs say so.
+//! - **Keras semantics.** Losses are batch means; weight penalties (no ½) are added once
+//!   per batch, activity penalties divided by the batch's rows, both included in `loss` and
+//!   `val_loss`; Adam puts ε on the uncorrected `√v`; batch normalisation keeps a biased
+//!   moving variance with momentum 0.99; `EarlyStopping` follows Keras 3 to the letter.
+//!   Where gradus differs on purpose (fusing softmax with cross-entropy, erroring on an
+//!   unknown monitored key), the item's docs say so.
+//! - **Bad input is an error, never a crash.** Sizes are checked before anything is
+//!   allocated ([`gradus_tensor::Tensor::MAX_ALLOC`]), weights must be finite
+//!   ([`Sequential::set_weights`], [`Sequential::load`]), a non-finite loss or weight stops
+//!   `fit` as Keras's `TerminateOnNaN` does but with the model left at finite weights
+//!   ([`Error::Diverged`], which carries the history), and saves are all-or-nothing
+//!   ([`Sequential::save`]).
 //! - **Decisions as values.** [`Callback`]s hold no reference to the model; they return a
 //!   [`Control`] that `fit` applies.
 //! - **All arithmetic on arrays is in `gradus_tensor`**, so that another device is a local
@@ -38,6 +44,7 @@
 //! assert!(history.last("loss").unwrap() < history.get("loss").unwrap()[0]);
 //! ```
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod callbacks;
 mod error;
@@ -60,12 +67,12 @@ pub use callbacks::{
     Callback, Control, CsvLogger, EarlyStopping, Logs, ModelCheckpoint, Monitor, MonitorMode,
     ProgressLogger, ReduceLrOnPlateau, TrainBegin, Verbosity,
 };
-pub use error::{Error, Result};
+pub use error::{Divergence, Error, Result};
 pub use fit::FitConfig;
 pub use gradus_tensor::Activation;
 pub use history::History;
 pub use initializer::Initializer;
-pub use layer::{GradFlow, Layer, Mode};
+pub use layer::{BatchKey, GradFlow, Layer, Mode};
 pub use layers::{
     ActivationConfig, ActivationLayer, BatchNormalization, BatchNormalizationConfig, Dense,
     DenseConfig, Dropout, DropoutConfig, Flatten, FlattenConfig, LayerConfig,

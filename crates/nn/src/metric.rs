@@ -33,7 +33,8 @@ pub enum Metric {
     /// Root mean squared error (square root of the epoch's mean squared error).
     #[serde(alias = "root_mean_squared_error")]
     Rmse,
-    /// Coefficient of determination `1 − SS_res/SS_tot`, averaged over output columns.
+    /// Coefficient of determination `1 − SS_res/SS_tot`, averaged over output columns; a
+    /// constant column counts 1 when predicted exactly, else 0 (scikit-learn).
     #[serde(alias = "r2_score")]
     R2,
     /// Accuracy in the form the loss implies.
@@ -121,7 +122,7 @@ pub struct MetricTracker {
     targets: Targets,
     /// Metric-specific sums: (sum, count) or confusion counts (tp, fp, fn, _).
     sums: [f64; 4],
-    /// R²: per output column (Σy, Σy², Σ(y − p)²).
+    /// R²: per output column (mean of y, Σ(y − ȳ)², Σ(y − p)²).
     r2: Vec<[f64; 3]>,
 }
 
@@ -150,15 +151,22 @@ impl MetricTracker {
                 s[1] += pred.len() as f64;
             }
             Metric::R2 => {
-                let k = self.r2.len();
-                for (i, (&p, &y)) in pred.data().iter().zip(target.data()).enumerate() {
-                    let c = &mut self.r2[i % k];
-                    let (p, y) = (p as f64, y as f64);
-                    c[0] += y;
-                    c[1] += y * y;
-                    c[2] += (y - p) * (y - p);
+                let k = self.r2.len().max(1);
+                let rows = pred
+                    .data()
+                    .chunks_exact(k)
+                    .zip(target.data().chunks_exact(k));
+                for (pr, yr) in rows {
+                    s[1] += 1.0;
+                    for ((c, &p), &y) in self.r2.iter_mut().zip(pr).zip(yr) {
+                        // Welford: a constant column keeps Σ(y − ȳ)² exactly 0.
+                        let (p, y) = (p as f64, y as f64);
+                        let delta = y - c[0];
+                        c[0] += delta / s[1];
+                        c[1] += delta * (y - c[0]);
+                        c[2] += (y - p) * (y - p);
+                    }
                 }
-                s[1] += pred.rows() as f64;
             }
             Metric::Precision | Metric::Recall | Metric::F1 => {
                 for (&p, &y) in pred.data().iter().zip(target.data()) {
@@ -177,8 +185,11 @@ impl MetricTracker {
                         Targets::ClassIds => y[0] as usize,
                         _ => ops::argmax(y),
                     };
-                    let better = p.iter().filter(|&&v| v > p[class]).count();
-                    s[0] += f64::from(u8::from(better < k));
+                    // A class id beyond the outputs is never among the top k.
+                    let hit = p
+                        .get(class)
+                        .is_some_and(|&pc| p.iter().filter(|&&v| v > pc).count() < k);
+                    s[0] += f64::from(u8::from(hit));
                 }
                 s[1] += pred.rows() as f64;
             }
@@ -213,14 +224,16 @@ impl MetricTracker {
         match self.metric {
             Metric::Rmse => ratio(s[0], s[1]).sqrt(),
             Metric::R2 => {
-                let n = s[1];
                 let per_column: f64 = self
                     .r2
                     .iter()
                     .map(|c| {
-                        let ss_tot = c[1] - c[0] * c[0] / n;
+                        let ss_tot = c[1];
+                        // scikit-learn: a constant column scores 1 when predicted exactly.
                         if ss_tot > 0.0 {
                             1.0 - c[2] / ss_tot
+                        } else if c[2] == 0.0 {
+                            1.0
                         } else {
                             0.0
                         }

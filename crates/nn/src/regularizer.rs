@@ -12,9 +12,10 @@ use serde::{Deserialize, Serialize};
 /// | `L2 { l2 }` | `l2 · Σ w²` | `2 · l2 · w` |
 /// | `L1L2 { l1, l2 }` | the sum of both | the sum of both |
 ///
-/// The penalty is added once per batch, unscaled by batch or data-set size, and is
+/// A weight penalty is added once per batch, unscaled by batch or data-set size, and is
 /// included in the reported `loss` and `val_loss`. For plain SGD, `L2 { l2: λ }` on every
-/// weight equals PyTorch's `weight_decay = 2λ`.
+/// weight equals PyTorch's `weight_decay = 2λ`. An activity penalty (on a layer's output)
+/// is divided by the batch's row count, as Keras 3 does.
 ///
 /// ```
 /// use gradus_nn::Regularizer;
@@ -99,8 +100,14 @@ impl Regularizer {
 
     /// Adds ∂penalty/∂w to `grad`.
     pub fn add_gradient(&self, w: &[f32], grad: &mut [f32]) {
+        self.add_scaled_gradient(w, 1.0, grad);
+    }
+
+    /// Adds `scale · ∂penalty/∂w` to `grad` (an activity penalty divided by the batch's
+    /// rows has `scale = 1/rows`).
+    pub fn add_scaled_gradient(&self, w: &[f32], scale: f32, grad: &mut [f32]) {
         let (l1, l2) = self.strengths();
-        let two_l2 = 2.0 * l2;
+        let (l1, two_l2) = (scale * l1, scale * 2.0 * l2);
         for (g, &v) in grad.iter_mut().zip(w) {
             let sign = if v > 0.0 {
                 1.0

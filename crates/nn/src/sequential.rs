@@ -194,6 +194,12 @@ impl Sequential {
                 hint: String::new(),
             });
         }
+        Tensor::check_alloc(&[&[1], input].concat()).map_err(|e| Error::Shape {
+            context: "model input".into(),
+            expected: "a sample shape whose size fits in memory".into(),
+            got: format!("[{}]", dims_text(input)),
+            hint: format!(" ({e})"),
+        })?;
         let mut shape = input.to_vec();
         let mut outputs = Vec::with_capacity(self.layers.len());
         for (i, (layer, name)) in self.layers.iter_mut().zip(&self.names).enumerate() {
@@ -288,40 +294,60 @@ impl Sequential {
         )
     }
 
-    /// Replaces every parameter's value.
+    /// Copies every parameter's value into `out`, reusing its tensors when they have the
+    /// model's shapes (no allocation then).
+    pub(crate) fn copy_weights_into(&self, out: &mut Weights) {
+        let params = self.layers.iter().flat_map(|l| l.params());
+        out.0
+            .resize_with(params.clone().count(), || Tensor::zeros(&[0]));
+        for (o, p) in out.0.iter_mut().zip(params) {
+            o.assign(&p.value);
+        }
+    }
+
+    /// Replaces every parameter's value. Nothing changes unless every tensor fits.
     ///
     /// # Errors
-    /// When the number or the shapes of the tensors differ from the model's.
+    /// When the number or the shapes of the tensors differ from the model's, or a value is
+    /// NaN or infinite (naming the parameter and the index).
     pub fn set_weights(&mut self, weights: &Weights) -> Result<()> {
-        let mut it = weights.0.iter();
         let total = weights.len();
-        let mut i = 0;
-        for (layer, name) in self.layers.iter_mut().zip(&self.names) {
-            for p in layer.params_mut() {
-                let w = it.next().ok_or_else(|| {
-                    Error::shape(
-                        "set_weights",
-                        "one tensor per parameter",
-                        format!("{total} tensors"),
-                    )
-                })?;
-                if w.dims() != p.value.dims() {
-                    return Err(Error::shape(
-                        format!("set_weights for {name}.{}", p.name),
-                        format!("{:?}", p.value.dims()),
-                        format!("{:?} (tensor {i})", w.dims()),
-                    ));
-                }
-                p.value.assign(w);
-                i += 1;
+        let mut params = self
+            .layers
+            .iter()
+            .zip(&self.names)
+            .flat_map(|(l, name)| l.params().iter().map(move |p| (name, p)));
+        for (i, w) in weights.0.iter().enumerate() {
+            let Some((name, p)) = params.next() else {
+                return Err(Error::shape(
+                    "set_weights",
+                    format!("{i} tensors (one per parameter)"),
+                    format!("{total} tensors"),
+                ));
+            };
+            if w.dims() != p.value.dims() {
+                return Err(Error::shape(
+                    format!("set_weights for {name}.{}", p.name),
+                    format!("{:?}", p.value.dims()),
+                    format!("{:?} (tensor {i})", w.dims()),
+                ));
             }
+            check_finite_weights(w, &format!("{name}.{}", p.name))?;
         }
-        if it.next().is_some() {
+        let expected = weights.len() + params.count();
+        if expected != total {
             return Err(Error::shape(
                 "set_weights",
-                format!("{i} tensors"),
+                format!("{expected} tensors (one per parameter)"),
                 format!("{total} tensors"),
             ));
+        }
+        let values = self
+            .layers
+            .iter_mut()
+            .flat_map(|l| l.params_mut().iter_mut());
+        for (p, w) in values.zip(&weights.0) {
+            p.value.assign(w);
         }
         Ok(())
     }
@@ -337,6 +363,23 @@ impl Sequential {
             }
         }
         counts
+    }
+
+    /// Checks that batches of `rows` rows fit through the model: every layer's output for
+    /// them is a tensor of at most [`Tensor::MAX_ALLOC`] values.
+    pub(crate) fn check_batch_fits(&self, rows: usize) -> Result<()> {
+        let built = self.built.as_ref().expect("built");
+        let sizes = std::iter::once(("input", &built.input))
+            .chain(self.names.iter().map(String::as_str).zip(&built.outputs));
+        for (name, sample) in sizes {
+            Tensor::check_alloc(&[&[rows], sample.as_slice()].concat()).map_err(|e| {
+                Error::Layer {
+                    layer: name.into(),
+                    source: Box::new(Error::Tensor(e)),
+                }
+            })?;
+        }
+        Ok(())
     }
 
     /// Checks that `x` holds samples of the model's input shape with finite values; builds
@@ -369,10 +412,11 @@ impl Sequential {
         };
         let seed = built.seed;
         self.prepare_input(x, "x", seed)?;
+        self.check_batch_fits(x.rows().min(INFERENCE_BATCH))?;
         let out_shape = self.output_shape().expect("built").to_vec();
         let mut dims = vec![x.rows()];
         dims.extend(&out_shape);
-        let mut out = Tensor::zeros(&dims);
+        let mut out = Tensor::try_zeros(&dims)?;
         let width = out.row_len();
         let mut batch = Tensor::zeros(&[0]);
         for start in (0..x.rows()).step_by(INFERENCE_BATCH) {
@@ -397,6 +441,18 @@ pub(crate) fn forward<'a>(
         out = layer.forward(out, mode);
     }
     out
+}
+
+/// Error for a parameter value that is NaN or infinite.
+pub(crate) fn check_finite_weights(w: &Tensor, param: &str) -> Result<()> {
+    match w.first_non_finite() {
+        None => Ok(()),
+        Some(i) => Err(Error::config(
+            format!("weights of {param}"),
+            format!("{} at index {i}", w.data()[i]),
+            "finite values (a NaN or infinite weight makes every prediction NaN)",
+        )),
+    }
 }
 
 /// Errors for empty or non-finite data.

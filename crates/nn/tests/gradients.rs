@@ -14,8 +14,8 @@
 //! away from 0 in the regularizer's unit tests.
 
 use gradus_nn::{
-    ActivationLayer, BatchNormalization, Dense, Dropout, Flatten, GradFlow, Initializer, Layer,
-    LossConfig, Mode, Param, Regularizer,
+    ActivationLayer, BatchKey, BatchNormalization, Dense, Dropout, Flatten, GradFlow, Initializer,
+    Layer, LossConfig, Mode, Param, Regularizer,
 };
 use gradus_tensor::{Activation, Rng, Tensor};
 use proptest::prelude::*;
@@ -59,7 +59,7 @@ fn tensor(values: &[f32], dims: &[usize]) -> Tensor {
 /// `make` builds a fresh layer with fixed weights, so that every evaluation is the same
 /// function (dropout masks included).
 fn check_layer(label: &str, make: &dyn Fn() -> Box<dyn Layer>, x: &Tensor, w: &[f32], h: f32) {
-    let mode = Mode::Train;
+    let mode = Mode::Train(BatchKey::default());
     let sample = &x.dims()[1..];
     let mut layer = make();
     layer.build(sample, &mut Rng::new(7)).unwrap();
@@ -268,7 +268,7 @@ fn check_network(loss_index: usize, seed: u64) {
     let total = |layers: &mut Vec<Box<dyn Layer>>| -> f64 {
         let mut out = xt.clone();
         for l in layers.iter_mut() {
-            out = l.forward(&out, Mode::Train).clone();
+            out = l.forward(&out, Mode::Train(BatchKey::default())).clone();
         }
         let penalty: f64 = layers
             .iter()
@@ -281,7 +281,7 @@ fn check_network(loss_index: usize, seed: u64) {
     let mut layers = make();
     let mut out = xt.clone();
     for l in layers.iter_mut() {
-        out = l.forward(&out, Mode::Train).clone();
+        out = l.forward(&out, Mode::Train(BatchKey::default())).clone();
     }
     let mut g = Tensor::zeros(&[1]);
     built.loss.compute(&out, target, Some(&mut g));

@@ -3,8 +3,9 @@
 
 use gradus_data::{Scaler, StandardScaler, bundled, train_test_split};
 use gradus_nn::{
-    BatchNormalization, Dense, Dropout, EarlyStopping, Error, FitConfig, Layer, LossConfig, Metric,
-    Mode, OptimizerConfig, ReduceLrOnPlateau, Regularizer, Sequential, Verbosity,
+    BatchKey, BatchNormalization, Dense, Divergence, Dropout, EarlyStopping, Error, FitConfig,
+    Layer, LossConfig, Metric, Mode, OptimizerConfig, ReduceLrOnPlateau, Regularizer, Sequential,
+    Verbosity,
 };
 use gradus_tensor::{Activation, Rng, Tensor};
 
@@ -306,8 +307,8 @@ fn batch_norm_moving_statistics_follow_the_formula() {
     bn.build(&[2], &mut Rng::new(0)).unwrap();
     let b1 = Tensor::from_rows(&[vec![1.0, 10.0], vec![3.0, 14.0]]).unwrap();
     let b2 = Tensor::from_rows(&[vec![0.0, 2.0], vec![4.0, 2.0], vec![8.0, 2.0]]).unwrap();
-    bn.forward(&b1, Mode::Train);
-    bn.forward(&b2, Mode::Train);
+    bn.forward(&b1, Mode::Train(BatchKey::default()));
+    bn.forward(&b2, Mode::Train(BatchKey::default()));
     // means (2, 12) then (4, 2); variances (1, 4) then (32/3, 0)
     let mean = [
         0.99 * (0.01 * 2.0) + 0.01 * 4.0,
@@ -407,17 +408,130 @@ fn bad_input_gets_errors_that_name_the_problem() {
     );
 }
 
+/// Snapshots the weights at each epoch end.
+struct Snapshots(std::sync::Arc<std::sync::Mutex<Vec<gradus_nn::Weights>>>);
+
+impl gradus_nn::Callback for Snapshots {
+    fn on_epoch_end(
+        &mut self,
+        _epoch: usize,
+        _logs: &gradus_nn::Logs,
+        model: &Sequential,
+    ) -> gradus_nn::Result<gradus_nn::Control> {
+        self.0.lock().unwrap().push(model.get_weights());
+        Ok(gradus_nn::Control::Continue)
+    }
+}
+
+/// As Keras's TerminateOnNaN, but the model is reset to its weights from the start of the
+/// epoch whose loss became non-finite (the end of the last complete epoch), the error
+/// carries the history of the completed epochs, and `predict` stays finite.
 #[test]
-fn a_diverging_loss_stops_with_an_error() {
+fn a_diverging_loss_stops_with_an_error_the_history_and_the_last_finite_weights() {
     let (x, y) = toy(16, 6);
     let mut m = Sequential::new();
     m.add(Dense::new(1));
     m.compile(OptimizerConfig::sgd(1e6), LossConfig::MeanSquaredError, &[])
         .unwrap();
+    let snaps = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let e = m
-        .fit(&x, &y, quiet().epochs(50).batch_size(16))
+        .fit(
+            &x,
+            &y,
+            quiet()
+                .epochs(50)
+                .batch_size(16)
+                .callback(Snapshots(snaps.clone())),
+        )
         .unwrap_err();
-    assert!(matches!(e, Error::Diverged { .. }), "{e}");
+    let Error::Diverged {
+        cause: Divergence::Loss(value),
+        epoch,
+        batch,
+        history,
+    } = &e
+    else {
+        panic!("{e}");
+    };
+    assert_eq!(*batch, 0);
+    assert!(!value.is_finite());
+    let snaps = snaps.lock().unwrap();
+    assert!(*epoch >= 1 && *epoch == snaps.len(), "{e}");
+    assert_eq!(history.epoch, (0..*epoch).collect::<Vec<_>>());
+    assert_eq!(history.stopped_epoch, Some(*epoch));
+    assert!(history.get("loss").unwrap().iter().all(|l| l.is_finite()));
+    assert_eq!(&m.get_weights(), snaps.last().unwrap());
+    assert!(m.predict(&x).unwrap().first_non_finite().is_none());
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "the loss became {value} at epoch {epoch}, batch 0; training stopped and the model \
+             is back at its weights from the start of that epoch. Lower the learning rate, \
+             scale the inputs or clip gradients (clipnorm)"
+        )
+    );
+}
+
+/// An update that overflows (a finite gradient times a learning rate of f32::MAX) leaves the
+/// model at the weights it had when the epoch started, not at infinities, and clears the
+/// optimizer's slots.
+#[test]
+fn an_update_that_overflows_restores_the_epochs_starting_weights() {
+    let (x, y) = toy(8, 2);
+    let mut m = Sequential::new();
+    m.add(Dense::new(1));
+    m.compile(
+        OptimizerConfig::sgd(f32::MAX),
+        LossConfig::MeanSquaredError,
+        &[],
+    )
+    .unwrap();
+    m.build(&[3], 0).unwrap();
+    let start = m.get_weights();
+    let e = m.fit(&x, &y, quiet().epochs(3).batch_size(4)).unwrap_err();
+    let Error::Diverged {
+        cause: Divergence::Weights(v),
+        epoch: 0,
+        batch: 0,
+        ..
+    } = e
+    else {
+        panic!("{e}");
+    };
+    assert!(!v.is_finite());
+    assert_eq!(m.get_weights(), start);
+    assert!(m.optimizer().unwrap().state().slots.is_empty());
+}
+
+/// A NaN weight is refused by `set_weights` (and leaves the model unchanged), and a NaN
+/// input to a hidden ReLU reaches the output instead of becoming 0.
+#[test]
+fn nan_weights_are_refused_and_relu_propagates_nan() {
+    let mut m = Sequential::new();
+    m.add(Dense::new(2).activation(Activation::Relu));
+    m.add(Dense::new(1));
+    m.build(&[2], 0).unwrap();
+    let before = m.get_weights();
+    let mut w = before.clone();
+    w.0[2].data_mut()[1] = f32::NAN;
+    let e = m.set_weights(&w).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid weights of dense_1.kernel = NaN at index 1: finite values (a NaN or infinite weight makes every prediction NaN)"
+    );
+    assert_eq!(m.get_weights(), before);
+    let mut short = before.clone();
+    short.0.pop();
+    assert!(m.set_weights(&short).is_err());
+    assert_eq!(m.get_weights(), before);
+
+    // Through the layers directly: a NaN kernel value in the hidden ReLU layer.
+    let mut d = Dense::new(1).activation(Activation::Relu);
+    d.build(&[1], &mut Rng::new(0)).unwrap();
+    d.params_mut()[0].value.data_mut()[0] = f32::NAN;
+    let one = Tensor::column(&[1.0]);
+    let out = d.forward(&one, Mode::Infer);
+    assert!(out.data()[0].is_nan());
 }
 
 #[test]

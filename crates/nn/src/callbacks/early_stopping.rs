@@ -279,7 +279,7 @@ mod tests {
         let e = es.on_train_begin(&info()).unwrap_err().to_string();
         assert_eq!(
             e,
-            "unknown monitored quantity `val_acc for EarlyStopping`; available: loss, val_loss (val_ keys need validation_split or validation_data)"
+            "unknown monitored quantity `val_acc` for EarlyStopping; available: loss, val_loss (val_ keys need validation_split or validation_data)"
         );
     }
 }

@@ -134,6 +134,7 @@ fn format_path(pattern: &str, epoch: usize, logs: &Logs) -> Result<String> {
             *logs.get(name).ok_or_else(|| Error::UnknownName {
                 kind: "ModelCheckpoint path placeholder",
                 name: name.into(),
+                context: String::new(),
                 available: format!(
                     "epoch, {}",
                     logs.keys().cloned().collect::<Vec<_>>().join(", ")

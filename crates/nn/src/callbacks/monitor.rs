@@ -56,7 +56,8 @@ impl Monitor {
             };
             return Err(Error::UnknownName {
                 kind: "monitored quantity",
-                name: format!("{} for {callback}", self.key),
+                name: self.key.clone(),
+                context: format!(" for {callback}"),
                 available: format!("{}{hint}", info.keys_text()),
             });
         };

@@ -65,12 +65,12 @@ impl Default for BatchNormalizationConfig {
 ///   `∂L/∂x = γ/(m √(σ² + ε)) · (m g − ∂L/∂β − x̂ ∂L/∂γ)`.
 ///
 /// ```
-/// use gradus_nn::{BatchNormalization, Layer, Mode};
+/// use gradus_nn::{BatchKey, BatchNormalization, Layer, Mode};
 /// use gradus_tensor::{Rng, Tensor};
 /// let mut bn = BatchNormalization::new();
 /// bn.build(&[1], &mut Rng::new(0)).unwrap();
 /// let x = Tensor::from_vec(vec![1.0, 3.0], &[2, 1]).unwrap();
-/// let y = bn.forward(&x, Mode::Train).data().to_vec(); // μ = 2, σ² = 1
+/// let y = bn.forward(&x, Mode::Train(BatchKey::default())).data().to_vec(); // μ = 2, σ² = 1
 /// assert!((y[0] + 1.0 / 1.001f32.sqrt()).abs() < 1e-6);
 /// // moving mean 0·0.99 + 2·0.01, moving variance 1·0.99 + 1·0.01
 /// assert!((bn.params()[2].value.data()[0] - 0.02).abs() < 1e-7);
@@ -167,21 +167,36 @@ impl Layer for BatchNormalization {
                 "a finite value > 0",
             ));
         }
+        for (field, init) in [
+            ("gamma_initializer", c.gamma_initializer),
+            ("beta_initializer", c.beta_initializer),
+            ("moving_mean_initializer", c.moving_mean_initializer),
+            ("moving_variance_initializer", c.moving_variance_initializer),
+        ] {
+            init.validate(&format!("BatchNormalization.{field}"))?;
+        }
         let n = *input.last().unwrap_or(&0);
+        if n == 0 {
+            return Err(Error::shape(
+                "BatchNormalization",
+                "inputs with at least one feature",
+                format!("{input:?}"),
+            ));
+        }
         self.features = n;
         self.params.clear();
         if c.scale {
-            let gamma = c.gamma_initializer.init(&[n], rng);
+            let gamma = c.gamma_initializer.init(&[n], rng)?;
             self.params
                 .push(Param::trainable("gamma", gamma, c.gamma_regularizer));
         }
         if c.center {
-            let beta = c.beta_initializer.init(&[n], rng);
+            let beta = c.beta_initializer.init(&[n], rng)?;
             self.params
                 .push(Param::trainable("beta", beta, c.beta_regularizer));
         }
-        let mm = c.moving_mean_initializer.init(&[n], rng);
-        let mv = c.moving_variance_initializer.init(&[n], rng);
+        let mm = c.moving_mean_initializer.init(&[n], rng)?;
+        let mv = c.moving_variance_initializer.init(&[n], rng)?;
         self.params.push(Param::state("moving_mean", mm));
         self.params.push(Param::state("moving_variance", mv));
         for v in [
@@ -201,7 +216,7 @@ impl Layer for BatchNormalization {
         let eps = self.config.epsilon;
         let mm = self.params.len() - 2;
         self.output.resize(*x.shape());
-        if mode == Mode::Train {
+        if mode.is_train() {
             ops::column_moments(x.data(), &mut self.mean, &mut self.var);
             for (s, v) in self.inv_std.iter_mut().zip(&self.var) {
                 *s = 1.0 / (v + eps).sqrt();

@@ -32,8 +32,9 @@ pub struct DenseConfig {
     pub kernel_regularizer: Option<Regularizer>,
     /// Penalty on the bias.
     pub bias_regularizer: Option<Regularizer>,
-    /// Penalty on the layer's output (Keras 3: `regularizer(output)`, not divided by the
-    /// batch size as Keras 2 did).
+    /// Penalty on the layer's output, divided by the batch's row count as Keras 3 does
+    /// (`Layer.__call__`): `regularizer(y) / n` for a batch of `n` rows, so its strength
+    /// does not depend on the batch size. The gradient is divided likewise.
     pub activity_regularizer: Option<Regularizer>,
 }
 
@@ -195,15 +196,21 @@ impl Layer for Dense {
                 hint: "; add a Flatten layer before it".into(),
             });
         };
+        self.config
+            .kernel_initializer
+            .validate("Dense.kernel_initializer")?;
+        self.config
+            .bias_initializer
+            .validate("Dense.bias_initializer")?;
         let units = self.config.units;
-        let kernel = self.config.kernel_initializer.init(&[fan_in, units], rng);
+        let kernel = self.config.kernel_initializer.init(&[fan_in, units], rng)?;
         self.params = vec![Param::trainable(
             "kernel",
             kernel,
             self.config.kernel_regularizer,
         )];
         if self.config.use_bias {
-            let bias = self.config.bias_initializer.init(&[units], rng);
+            let bias = self.config.bias_initializer.init(&[units], rng)?;
             self.params
                 .push(Param::trainable("bias", bias, self.config.bias_regularizer));
         }
@@ -227,7 +234,7 @@ impl Layer for Dense {
             (None, true) => {}
         }
         self.activity_penalty = match &self.config.activity_regularizer {
-            Some(r) => r.penalty(self.output().data()),
+            Some(r) => r.penalty(self.output().data()) / x.rows().max(1) as f64,
             None => 0.0,
         };
         self.output()
@@ -242,16 +249,18 @@ impl Layer for Dense {
             (reg, _) => {
                 self.delta.assign(grad_out);
                 let out = if act.is_linear() { &self.z } else { &self.y };
+                // The penalty is divided by the batch's rows, so is its gradient.
+                let scale = 1.0 / out.rows().max(1) as f32;
                 match reg {
                     Some(r) if flow.fused_activation && !act.is_linear() => {
                         // δ = fused ∂L/∂z + f'(z) ⊙ ∂penalty/∂y.
                         self.scratch.resize(*out.shape());
                         self.scratch.data_mut().fill(0.0);
-                        r.add_gradient(out.data(), self.scratch.data_mut());
+                        r.add_scaled_gradient(out.data(), scale, self.scratch.data_mut());
                         act.backward(self.z.data(), out.data(), self.scratch.data_mut(), units);
                         ops::axpy(1.0, self.scratch.data(), self.delta.data_mut());
                     }
-                    Some(r) => r.add_gradient(out.data(), self.delta.data_mut()),
+                    Some(r) => r.add_scaled_gradient(out.data(), scale, self.delta.data_mut()),
                     None => {}
                 }
                 if apply_act {
@@ -334,7 +343,7 @@ mod tests {
             let x = Tensor::from_vec(x, &[batch, inputs]).unwrap();
             let g: Vec<f32> = (0..batch * units).map(|_| rng.normal() as f32).collect();
             let g = Tensor::from_vec(g, &[batch, units]).unwrap();
-            d.forward(&x, Mode::Train);
+            d.forward(&x, Mode::Train(crate::BatchKey::default()));
             let gx = d.backward(&g, GradFlow::FULL).data().to_vec();
             let p = d.params();
             (gx, p[0].grad.data().to_vec(), p[1].grad.data().to_vec())

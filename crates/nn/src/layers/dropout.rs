@@ -23,20 +23,24 @@ pub struct DropoutConfig {
 /// `1 − rate` and scaled by `1 / (1 − rate)`, otherwise zeroed (`rate = 1` zeroes
 /// everything); in inference it is the identity. Backward multiplies by the same mask.
 ///
+/// The mask of a training batch is drawn from [`BatchKey::rng`](crate::BatchKey::rng) of the layer's seed: it
+/// depends on (seed, epoch, batch) only, so a resumed run repeats it.
+///
 /// ```
-/// use gradus_nn::{Dropout, Layer, Mode};
+/// use gradus_nn::{BatchKey, Dropout, Layer, Mode};
 /// use gradus_tensor::{Rng, Tensor};
 /// let mut d = Dropout::new(0.5).seed(7);
 /// d.build(&[4], &mut Rng::new(0)).unwrap();
 /// let x = Tensor::full(&[1, 4], 1.0);
-/// let y = d.forward(&x, Mode::Train).data().to_vec();
+/// let y = d.forward(&x, Mode::Train(BatchKey::new(0, 0))).data().to_vec();
 /// assert!(y.iter().all(|&v| v == 0.0 || v == 2.0));
 /// assert_eq!(d.forward(&x, Mode::Infer).data(), &[1.0; 4]);
 /// ```
 #[derive(Debug)]
 pub struct Dropout {
     config: DropoutConfig,
-    rng: Rng,
+    /// Seed of the mask streams (the configured one, or drawn at build).
+    seed: u64,
     /// Per-value factor of the last training pass: 0 or 1/(1−rate).
     mask: Tensor,
     output: Tensor,
@@ -57,7 +61,7 @@ impl Dropout {
     /// A dropout layer from its configuration.
     pub fn from_config(config: DropoutConfig) -> Dropout {
         Dropout {
-            rng: Rng::new(config.seed.unwrap_or(0)),
+            seed: config.seed.unwrap_or(0),
             config,
             mask: Tensor::zeros(&[0]),
             output: Tensor::zeros(&[0]),
@@ -69,7 +73,7 @@ impl Dropout {
     /// Sets the seed of the mask stream.
     pub fn seed(mut self, seed: u64) -> Dropout {
         self.config.seed = Some(seed);
-        self.rng = Rng::new(seed);
+        self.seed = seed;
         self
     }
 }
@@ -80,21 +84,26 @@ impl Layer for Dropout {
         if !(0.0..=1.0).contains(&rate) {
             return Err(Error::config("Dropout.rate", rate, "a rate in [0, 1]"));
         }
-        self.rng = Rng::new(self.config.seed.unwrap_or_else(|| rng.next_u64()));
+        self.seed = self.config.seed.unwrap_or_else(|| rng.next_u64());
         Ok(input.to_vec())
     }
 
     fn forward<'a>(&'a mut self, x: &'a Tensor, mode: Mode) -> &'a Tensor {
         let rate = self.config.rate;
-        self.dropped = mode == Mode::Train && rate > 0.0;
-        if !self.dropped {
-            return x;
-        }
+        let key = match mode {
+            Mode::Train(key) if rate > 0.0 => key,
+            _ => {
+                self.dropped = false;
+                return x;
+            }
+        };
+        self.dropped = true;
+        let mut rng = key.rng(self.seed);
         let keep = 1.0 - rate as f64;
         let scale = if keep > 0.0 { (1.0 / keep) as f32 } else { 0.0 };
         self.mask.resize(*x.shape());
         for m in self.mask.data_mut() {
-            *m = if self.rng.bernoulli(keep) { scale } else { 0.0 };
+            *m = if rng.bernoulli(keep) { scale } else { 0.0 };
         }
         self.output.resize(*x.shape());
         for ((o, &v), &m) in self
@@ -127,6 +136,7 @@ impl Layer for Dropout {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::BatchKey;
 
     /// The kept fraction is Binomial(100 000, 0.7)/100 000 (sd 0.0014), the kept values are
     /// exactly 1/(1−rate), so the mean output estimates the input (inverted scaling).
@@ -135,7 +145,10 @@ mod tests {
         let mut d = Dropout::new(0.3).seed(1);
         d.build(&[100_000], &mut Rng::new(0)).unwrap();
         let x = Tensor::full(&[1, 100_000], 2.0);
-        let y = d.forward(&x, Mode::Train).data().to_vec();
+        let y = d
+            .forward(&x, Mode::Train(BatchKey::default()))
+            .data()
+            .to_vec();
         let kept = y.iter().filter(|&&v| v != 0.0).count() as f64 / 1e5;
         assert!((kept - 0.7).abs() < 0.007, "{kept}");
         assert!(y.iter().all(|&v| v == 0.0 || (v - 2.0 / 0.7).abs() < 1e-6));
@@ -152,7 +165,12 @@ mod tests {
         let mut d = Dropout::new(1.0).seed(1);
         d.build(&[3], &mut Rng::new(0)).unwrap();
         let x = Tensor::full(&[2, 3], 5.0);
-        assert!(d.forward(&x, Mode::Train).data().iter().all(|&v| v == 0.0));
+        assert!(
+            d.forward(&x, Mode::Train(BatchKey::default()))
+                .data()
+                .iter()
+                .all(|&v| v == 0.0)
+        );
         let e = Dropout::new(-0.5)
             .build(&[3], &mut Rng::new(0))
             .unwrap_err();
@@ -163,15 +181,33 @@ mod tests {
     }
 
     #[test]
-    fn same_seed_same_mask() {
-        let run = |seed| {
+    fn mask_is_a_function_of_seed_and_batch_key() {
+        let run = |seed, epoch, batch| {
             let mut d = Dropout::new(0.5).seed(seed);
             d.build(&[64], &mut Rng::new(0)).unwrap();
-            d.forward(&Tensor::full(&[1, 64], 1.0), Mode::Train)
-                .data()
-                .to_vec()
+            d.forward(
+                &Tensor::full(&[1, 64], 1.0),
+                Mode::Train(BatchKey::new(epoch, batch)),
+            )
+            .data()
+            .to_vec()
         };
-        assert_eq!(run(3), run(3));
-        assert_ne!(run(3), run(4));
+        assert_eq!(run(3, 2, 5), run(3, 2, 5));
+        assert_ne!(run(3, 2, 5), run(4, 2, 5));
+        assert_ne!(run(3, 2, 5), run(3, 2, 6));
+        assert_ne!(run(3, 2, 5), run(3, 3, 5));
+        // The same layer asked twice for one batch draws the same mask.
+        let mut d = Dropout::new(0.5).seed(3);
+        d.build(&[64], &mut Rng::new(0)).unwrap();
+        let x = Tensor::full(&[1, 64], 1.0);
+        let first = d
+            .forward(&x, Mode::Train(BatchKey::new(2, 5)))
+            .data()
+            .to_vec();
+        let _ = d.forward(&x, Mode::Train(BatchKey::new(0, 0)));
+        assert_eq!(
+            d.forward(&x, Mode::Train(BatchKey::new(2, 5))).data(),
+            &first[..]
+        );
     }
 }

@@ -58,7 +58,9 @@ impl Default for Flatten {
 
 impl Layer for Flatten {
     fn build(&mut self, input: &[usize], _rng: &mut Rng) -> Result<Vec<usize>> {
-        Ok(vec![input.iter().product()])
+        // A batch of one such sample: Shape::new checks the product for overflow.
+        let one = Shape::new(&[&[1], input].concat())?;
+        Ok(vec![one.row_len()])
     }
 
     fn forward<'a>(&'a mut self, x: &'a Tensor, _mode: Mode) -> &'a Tensor {

@@ -317,6 +317,12 @@ impl Optimizer {
         &self.state
     }
 
+    /// Forgets the per-parameter slots (moment estimates, accumulators), as after a fresh
+    /// `compile`, keeping the step count; they start again at their initial values.
+    pub fn clear_slots(&mut self) {
+        self.state.slots.clear();
+    }
+
     /// Replaces the state (when resuming from a checkpoint).
     pub fn set_state(&mut self, state: OptimizerState) {
         self.state = state;
@@ -367,8 +373,10 @@ impl Optimizer {
 
     /// Updates trainable parameter number `index` (its position among the model's trainable
     /// parameters) from its gradient. `global_scale` comes from
-    /// [`Optimizer::global_clip_scale`]. The gradient is clipped in place.
-    pub fn update(&mut self, index: usize, param: &mut Param, global_scale: f32) {
+    /// [`Optimizer::global_clip_scale`]. The gradient is clipped in place. Returns whether
+    /// every new value is finite (a non-finite gradient, or an update that overflows,
+    /// makes it false).
+    pub fn update(&mut self, index: usize, param: &mut Param, global_scale: f32) -> bool {
         let rule = self.config.algorithm.rule();
         let n = param.value.len();
         let lr = self.current_learning_rate();
@@ -398,7 +406,7 @@ impl Optimizer {
         for (v, s) in views.iter_mut().zip(slots.iter_mut()) {
             *v = s.as_mut_slice();
         }
-        split_update(rule, step, w, g, views, rule.slots());
+        split_update(rule, step, w, g, views, rule.slots())
     }
 
     /// Ends an update of all parameters: the step count increases.
@@ -421,9 +429,13 @@ fn clip(config: &OptimizerConfig, g: &mut [f32], global_scale: f32) {
     }
 }
 
+/// Values a rule updates between two finiteness checks: small enough that the check reads
+/// them back from L1 cache right after they were written.
+const CHECK_PIECE: usize = 4096;
+
 /// Runs `rule` over `w`, halving the slices and running the halves with `rayon::join` while
-/// they exceed [`PARALLEL_GRAIN`] (only when the pool has several threads). Allocates
-/// nothing.
+/// they exceed [`PARALLEL_GRAIN`] (only when the pool has several threads); returns whether
+/// every updated value is finite. Allocates nothing.
 fn split_update(
     rule: &dyn UpdateRule,
     step: Step,
@@ -431,21 +443,32 @@ fn split_update(
     g: &[f32],
     slots: [&mut [f32]; 3],
     n_slots: usize,
-) {
+) -> bool {
     if w.len() <= PARALLEL_GRAIN || rayon::current_num_threads() == 1 {
         let mut slots = slots;
-        rule.update(step, w, g, &mut slots[..n_slots]);
-        return;
+        let mut finite = true;
+        for start in (0..w.len()).step_by(CHECK_PIECE) {
+            let end = (start + CHECK_PIECE).min(w.len());
+            let mut views: [&mut [f32]; 3] = [&mut [], &mut [], &mut []];
+            for (v, s) in views.iter_mut().zip(slots.iter_mut()).take(n_slots) {
+                *v = &mut s[start..end];
+            }
+            let piece = &mut w[start..end];
+            rule.update(step, piece, &g[start..end], &mut views[..n_slots]);
+            finite &= gradus_tensor::ops::all_finite(piece);
+        }
+        return finite;
     }
     let mid = w.len() / 2;
     let (w1, w2) = w.split_at_mut(mid);
     let (g1, g2) = g.split_at(mid);
     let [a, b, c] = slots;
     let ((a1, a2), (b1, b2), (c1, c2)) = (halves(a, mid), halves(b, mid), halves(c, mid));
-    rayon::join(
+    let (first, second) = rayon::join(
         || split_update(rule, step, w1, g1, [a1, b1, c1], n_slots),
         || split_update(rule, step, w2, g2, [a2, b2, c2], n_slots),
     );
+    first && second
 }
 
 /// `s` split at `mid`, or two empty slices for an unused (empty) slot.
