@@ -59,8 +59,8 @@ fn main() -> gradus::Result<()> {
 
     // Predictions back in the target's units.
     let pred = y_scaler.inverse_transform(&model.predict(&x_test)?)?;
-    let r2 = Scoring::R2.score(&pred, &split.y_test);
-    let rmse = -Scoring::NegRootMeanSquaredError.score(&pred, &split.y_test);
+    let r2 = Scoring::R2.score(&pred, &split.y_test)?;
+    let rmse = -Scoring::NegRootMeanSquaredError.score(&pred, &split.y_test)?;
     println!(
         "test R² = {r2:.3}, RMSE = {rmse:.1} (target mean {:.1})",
         mean(split.y_test.data())

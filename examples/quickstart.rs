@@ -121,8 +121,8 @@ fn main() -> gradus::Result<()> {
 
     // 4. Test metrics in the target's units, and plots.
     let pred = y_scaler.inverse_transform(&model.predict(&x_test)?)?;
-    let r2 = Scoring::R2.score(&pred, &split.y_test);
-    let rmse = -Scoring::NegRootMeanSquaredError.score(&pred, &split.y_test);
+    let r2 = Scoring::R2.score(&pred, &split.y_test)?;
+    let rmse = -Scoring::NegRootMeanSquaredError.score(&pred, &split.y_test)?;
     println!("test R² = {r2:.3}, RMSE = {rmse:.1} (disease progression units)");
 
     let charts = [

@@ -76,7 +76,7 @@ pub(crate) fn cross_validate_folds(
         let pred = est.model.predict(&x.select_rows(&fold.test))?;
         result
             .test_scores
-            .push(scoring.score(&pred, &y.select_rows(&fold.test)));
+            .push(scoring.score(&pred, &y.select_rows(&fold.test))?);
     }
     Ok(result)
 }
@@ -84,7 +84,9 @@ pub(crate) fn cross_validate_folds(
 /// Cross-validates the estimator built from `params`: per-fold test scores and fit times.
 ///
 /// # Errors
-/// A splitter that does not fit the data, a failing estimator builder, or a training error.
+/// A splitter that does not fit the data, targets the scorer cannot score (checked before
+/// any training), a failing estimator builder, a training error, or predictions the scorer
+/// cannot compare with the targets ([`Error::Scoring`]).
 pub fn cross_validate(
     estimator: &dyn BuildEstimator,
     params: &Params,
@@ -93,6 +95,7 @@ pub fn cross_validate(
     cv: &CrossValidation,
     scoring: Scoring,
 ) -> Result<CvResult> {
+    scoring.check_targets(y)?;
     cross_validate_folds(estimator, params, x, y, &folds(cv, x, y)?, scoring)
 }
 

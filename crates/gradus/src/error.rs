@@ -33,6 +33,15 @@ pub enum Error {
         /// What is wrong, and what the search space holds.
         problem: String,
     },
+    /// Predictions and targets that a scorer cannot compare (a regression scorer on class
+    /// scores, accuracy on continuous targets, mismatched rows, NaN).
+    #[error("scoring `{scoring}`: {reason}")]
+    Scoring {
+        /// The scorer's scikit-learn name.
+        scoring: &'static str,
+        /// What does not fit, and what would.
+        reason: String,
+    },
     /// A search could not produce a result.
     #[error("search: {0}")]
     Search(String),

@@ -3,7 +3,7 @@
 use gradus_tensor::Tensor;
 use gradus_tune::GridSampler;
 
-use crate::search_cv::{Candidates, run};
+use crate::search_cv::{Budget, Candidates, run};
 use crate::search_options_builder::search_option_setters;
 use crate::{BuildEstimator, ParamGrid, Result, SearchOptions, SearchResult};
 
@@ -64,7 +64,10 @@ impl<E: BuildEstimator> GridSearchCv<E> {
             &self.estimator,
             Candidates::Grid(&self.grid),
             sampler,
-            n,
+            Budget {
+                setting: "the grid size",
+                n_trials: n,
+            },
             &self.options,
             x,
             y,

@@ -3,7 +3,7 @@
 use gradus_tensor::Tensor;
 use gradus_tune::RandomSampler;
 
-use crate::search_cv::{Candidates, run};
+use crate::search_cv::{Budget, Candidates, run};
 use crate::search_options_builder::search_option_setters;
 use crate::{BuildEstimator, Result, SearchOptions, SearchResult, SearchSpace};
 
@@ -54,7 +54,10 @@ impl<E: BuildEstimator> RandomizedSearchCv<E> {
             &self.estimator,
             space,
             RandomSampler,
-            self.n_iter,
+            Budget {
+                setting: "RandomizedSearchCv.n_iter",
+                n_trials: self.n_iter,
+            },
             &self.options,
             x,
             y,

@@ -100,16 +100,32 @@ pub(crate) enum Candidates<'a> {
 const SCORES_ATTR: &str = "split_test_scores";
 const FIT_TIMES_ATTR: &str = "fit_times";
 
-/// Runs the search: `n_trials` candidates from `sampler`, each scored by cross-validation.
+/// How many candidates a search evaluates, and the setting that says so (for errors).
+pub(crate) struct Budget {
+    /// `RandomizedSearchCv.n_iter`, ….
+    pub(crate) setting: &'static str,
+    /// The number of candidates.
+    pub(crate) n_trials: usize,
+}
+
+/// Runs the search: `budget.n_trials` candidates from `sampler`, each scored by
+/// cross-validation.
 pub(crate) fn run(
     estimator: &dyn BuildEstimator,
     candidates: Candidates<'_>,
     sampler: impl Sampler + 'static,
-    n_trials: usize,
+    budget: Budget,
     options: &SearchOptions,
     x: &Tensor,
     y: &Tensor,
 ) -> Result<SearchResult> {
+    if budget.n_trials == 0 {
+        return Err(Error::Search(format!(
+            "{} is 0; evaluate at least 1 candidate",
+            budget.setting
+        )));
+    }
+    options.scoring.check_targets(y)?;
     if let Candidates::Space(space) = &candidates {
         space.check()?;
     }
@@ -138,7 +154,7 @@ pub(crate) fn run(
     };
     study.optimize(
         objective,
-        OptimizeOptions::n_trials(n_trials).with_n_jobs(options.n_jobs),
+        OptimizeOptions::n_trials(budget.n_trials).with_n_jobs(options.n_jobs),
     )?;
     let trials = study.trials()?;
     let cv_results = results(&trials);

@@ -3,7 +3,7 @@
 use gradus_tensor::Tensor;
 use gradus_tune::{TpeConfig, TpeSampler};
 
-use crate::search_cv::{Candidates, run};
+use crate::search_cv::{Budget, Candidates, run};
 use crate::search_options_builder::search_option_setters;
 use crate::{BuildEstimator, Result, SearchOptions, SearchResult, SearchSpace};
 
@@ -68,7 +68,10 @@ impl<E: BuildEstimator> TpeSearchCv<E> {
             &self.estimator,
             space,
             sampler,
-            self.max_evals,
+            Budget {
+                setting: "TpeSearchCv.max_evals",
+                n_trials: self.max_evals,
+            },
             &self.options,
             x,
             y,
