@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use gradus_tensor::Tensor;
 
+use crate::csv_cell::{cell_error, parse_cell};
 use crate::{CsvOptions, Dataset, Error, FeatureMatrix, Features, Result};
 
 /// Loads `path` into a [`Dataset`]: `x` holds the feature columns (`n × d`, in the order of
@@ -18,8 +19,8 @@ use crate::{CsvOptions, Dataset, Error, FeatureMatrix, Features, Result};
 /// # Errors
 /// A missing or unreadable file, an empty file or one with a header only, duplicate or empty
 /// column names, an unknown target or feature column, a row with another field count than
-/// the header, and empty, non-numeric or non-finite cells. Each error names the file, the line
-/// and the column.
+/// the header, and empty, non-numeric or non-finite cells or numbers beyond the `f32` range
+/// (±3.4e38). Each error names the file, the line and the column.
 ///
 /// ```
 /// # fn main() -> Result<(), gradus_data::Error> {
@@ -287,60 +288,4 @@ fn select_columns(
     // In prediction mode a named feature list is used as given; the target only matters for
     // `AllOthers`, where it was skipped above.
     Ok((target.filter(|_| mode == TargetMode::Required), features))
-}
-
-/// Why a cell is not a usable number.
-enum CellProblem {
-    Empty,
-    NonFinite,
-    NotNumeric,
-}
-
-fn parse_cell(text: &str) -> Result<f32, CellProblem> {
-    if text.is_empty() {
-        return Err(CellProblem::Empty);
-    }
-    match text.parse::<f32>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        Ok(_) => Err(CellProblem::NonFinite),
-        Err(_) => Err(CellProblem::NotNumeric),
-    }
-}
-
-fn cell_error(
-    problem: CellProblem,
-    file: &Path,
-    line: u64,
-    column: usize,
-    name: &str,
-    text: &str,
-) -> Error {
-    let (file, column, name, text) = (
-        file.to_owned(),
-        column + 1,
-        name.to_owned(),
-        text.to_owned(),
-    );
-    match problem {
-        CellProblem::Empty => Error::EmptyCell {
-            file,
-            line,
-            column,
-            name,
-        },
-        CellProblem::NonFinite => Error::NonFinite {
-            file,
-            line,
-            column,
-            name,
-            text,
-        },
-        CellProblem::NotNumeric => Error::NotNumeric {
-            file,
-            line,
-            column,
-            name,
-            text,
-        },
-    }
 }

@@ -105,9 +105,23 @@ pub enum Error {
         /// Column name from the header.
         name: String,
     },
-    /// A cell parses to NaN or infinity (or overflows `f32`).
+    /// A cell holds NaN or an infinity.
     #[error("{}:{line}: column {column} `{name}` holds `{text}`, which is not a finite 32-bit number; replace missing values (NaN) and infinities with real values", file.display())]
     NonFinite {
+        /// The file.
+        file: PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// 1-based column index.
+        column: usize,
+        /// Column name from the header.
+        name: String,
+        /// The cell's text.
+        text: String,
+    },
+    /// A cell holds a number beyond the `f32` range (such as `1e39`).
+    #[error("{}:{line}: column {column} `{name}` holds `{text}`, which exceeds the 32-bit float range (±3.4e38); rescale the column (e.g. change its units) so every value fits", file.display())]
+    OutOfRange {
         /// The file.
         file: PathBuf,
         /// 1-based line.

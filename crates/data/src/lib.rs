@@ -51,6 +51,7 @@
 pub mod bundled;
 mod cross_validation;
 mod csv;
+mod csv_cell;
 mod csv_options;
 mod dataset;
 mod error;

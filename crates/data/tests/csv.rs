@@ -152,7 +152,7 @@ fn bad_cells_name_line_column_and_text() {
         error("a,b,y\n1,2,3\n4,5,\n", &opts),
         ":3: column 3 `y` is empty; fill in or impute missing values, or drop the row"
     );
-    for bad in ["NaN", "nan", "inf", "-Infinity", "1e39"] {
+    for bad in ["NaN", "nan", "inf", "-Infinity"] {
         let e = error(&format!("a,b,y\n1,2,3\n{bad},5,6\n"), &opts);
         assert_eq!(
             e,
@@ -161,6 +161,16 @@ fn bad_cells_name_line_column_and_text() {
             )
         );
     }
+    // Finite numbers beyond f32 are not silently infinite: the message gives the range.
+    assert_eq!(
+        error("a,b,y\n1,2,3\n4,5,1e39\n", &opts),
+        ":3: column 3 `y` holds `1e39`, which exceeds the 32-bit float range (±3.4e38); rescale the column (e.g. change its units) so every value fits"
+    );
+    let e = error("a,b,y\n-1e400,2,3\n", &opts);
+    assert!(
+        e.starts_with(":2: column 1 `a` holds `-1e400`, which exceeds"),
+        "{e}"
+    );
     // The first bad cell is reported: the row is read left to right.
     assert!(error("a,b,y\nx,y,z\n", &opts).starts_with(":2: column 1 `a` holds `x`"));
 }
