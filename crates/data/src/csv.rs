@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use gradus_tensor::Tensor;
 
 use crate::csv_cell::{cell_error, parse_cell};
+use crate::csv_options::check_delimiter;
+use crate::csv_records::Records;
 use crate::{CsvOptions, Dataset, Error, FeatureMatrix, Features, Result};
 
 /// Loads `path` into a [`Dataset`]: `x` holds the feature columns (`n × d`, in the order of
@@ -124,32 +126,19 @@ fn read_table<R: Read>(
     options: &CsvOptions,
     mode: TargetMode,
 ) -> Result<Table> {
-    // The whole text is kept so that error lines can be counted from byte offsets: the csv
-    // crate's own line numbers skip blank lines, and its record offsets point at the blank
-    // lines before a record, which are skipped here.
+    check_delimiter(options.delimiter)?;
     let mut text = Vec::new();
     if let Err(source) = reader.read_to_end(&mut text) {
         return Err(Error::Io { file, source });
     }
-    let line_at = |byte: u64| {
-        let mut end = usize::try_from(byte).map_or(text.len(), |b| b.min(text.len()));
-        while end < text.len() && matches!(text[end], b'\n' | b'\r') {
-            end += 1;
-        }
-        1 + text[..end].iter().filter(|&&b| b == b'\n').count() as u64
-    };
-    let mut reader = ::csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(options.delimiter)
-        .trim(::csv::Trim::All)
-        .from_reader(text.as_slice());
-    let mut record = ::csv::StringRecord::new();
-    if !next_record(&mut reader, &mut record, &file, &line_at)? {
-        return Err(Error::EmptyFile { file });
+    let mut records = Records::new(&text, options.delimiter, file);
+    if !records.next_record()? {
+        return Err(Error::EmptyFile {
+            file: records.into_file(),
+        });
     }
-    let header = header_names(&record, &file)?;
-    let (target, features) = select_columns(&header, options, mode, &file)?;
+    let header = header_names(records.record(), records.file())?;
+    let (target, features) = select_columns(&header, options, mode, records.file())?;
     let feature_names: Vec<String> = features.iter().map(|&c| header[c].clone()).collect();
 
     let mut table = Table {
@@ -158,19 +147,22 @@ fn read_table<R: Read>(
         x: Vec::new(),
         y: Vec::new(),
     };
-    while next_record(&mut reader, &mut record, &file, &line_at)? {
-        let line = || line_at(record.position().map_or(0, ::csv::Position::byte));
+    while records.next_record()? {
+        let record = records.record();
         if record.len() != header.len() {
+            let (line, got) = (records.line(), record.len());
             return Err(Error::RaggedRow {
-                line: line(),
-                file,
-                got: record.len(),
+                line,
+                file: records.into_file(),
+                got,
                 expected: header.len(),
             });
         }
         for &c in features.iter().chain(&target) {
-            let value = parse_cell(&record[c])
-                .map_err(|problem| cell_error(problem, &file, line(), c, &header[c], &record[c]))?;
+            let value = parse_cell(&record[c]).map_err(|problem| {
+                let line = records.line();
+                cell_error(problem, records.file(), line, c, &header[c], &record[c])
+            })?;
             if Some(c) == target {
                 table.y.push(value);
             } else {
@@ -180,45 +172,18 @@ fn read_table<R: Read>(
         table.rows += 1;
     }
     if table.rows == 0 {
-        return Err(Error::NoRows { file });
+        return Err(Error::NoRows {
+            file: records.into_file(),
+        });
     }
     Ok(table)
-}
-
-/// Reads the next record into `record`; `false` at the end of the input.
-fn next_record(
-    reader: &mut ::csv::Reader<&[u8]>,
-    record: &mut ::csv::StringRecord,
-    file: &Path,
-    line_at: &dyn Fn(u64) -> u64,
-) -> Result<bool> {
-    reader.read_record(record).map_err(|e| {
-        let line = line_at(e.position().map_or(0, ::csv::Position::byte));
-        let message = e.to_string();
-        match e.into_kind() {
-            ::csv::ErrorKind::Io(source) => Error::Io {
-                file: file.to_owned(),
-                source,
-            },
-            _ => Error::Malformed {
-                file: file.to_owned(),
-                line,
-                message,
-            },
-        }
-    })
 }
 
 /// The header's column names, checked for empty and duplicate names.
 fn header_names(record: &::csv::StringRecord, file: &Path) -> Result<Vec<String>> {
     let mut names = Vec::with_capacity(record.len());
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    for (i, raw) in record.iter().enumerate() {
-        let name = if i == 0 {
-            raw.trim_start_matches('\u{feff}')
-        } else {
-            raw
-        };
+    for (i, name) in record.iter().enumerate() {
         if name.is_empty() {
             return Err(Error::EmptyColumnName {
                 file: file.to_owned(),
@@ -246,7 +211,13 @@ fn select_columns(
     mode: TargetMode,
     file: &Path,
 ) -> Result<(Option<usize>, Vec<usize>)> {
-    let find = |name: &str| header.iter().position(|h| h == name);
+    // Header names are unique (checked in `header_names`), so this maps each to its column.
+    let index: HashMap<&str, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(c, h)| (h.as_str(), c))
+        .collect();
+    let find = |name: &str| index.get(name).copied();
     let target = match (find(&options.target), mode) {
         (Some(c), _) => Some(c),
         (None, TargetMode::IfPresent) => None,
@@ -261,7 +232,8 @@ fn select_columns(
     let features: Vec<usize> = match &options.features {
         Features::AllOthers => (0..header.len()).filter(|&c| Some(c) != target).collect(),
         Features::Named(names) => {
-            let mut cols = Vec::with_capacity(names.len());
+            let mut cols = Vec::with_capacity(names.len().min(header.len()));
+            let mut selected = vec![false; header.len()];
             for name in names {
                 let c = find(name).ok_or_else(|| Error::UnknownFeature {
                     file: file.to_owned(),
@@ -269,7 +241,7 @@ fn select_columns(
                     available: header.to_vec(),
                 })?;
                 let is_target = mode == TargetMode::Required && Some(c) == target;
-                if is_target || cols.contains(&c) {
+                if is_target || std::mem::replace(&mut selected[c], true) {
                     return Err(Error::ColumnSelectedTwice {
                         file: file.to_owned(),
                         name: name.clone(),

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::{Error, Result};
+
 /// Which columns are the features.
 ///
 /// In a TOML spec this is `features = "all_others"` or `features = { named = ["a", "b"] }`.
@@ -35,8 +37,9 @@ pub struct CsvOptions {
     pub target: String,
     /// The feature columns.
     pub features: Features,
-    /// Field separator, one ASCII byte (`,` by default; `;` and `\t` are common). In serde
-    /// formats it is written as a one-character string, e.g. `delimiter = ";"`.
+    /// Field separator, one ASCII byte other than `"`, CR and LF (`,` by default; `;` and
+    /// `\t` are common). In serde formats it is written as a one-character string, e.g.
+    /// `delimiter = ";"`.
     #[serde(with = "delimiter")]
     pub delimiter: u8,
 }
@@ -76,6 +79,21 @@ impl CsvOptions {
         self.delimiter = delimiter;
         self
     }
+}
+
+/// Checks that `delimiter` can separate fields: an ASCII byte that is neither the quote
+/// character nor a line end.
+pub(crate) fn check_delimiter(delimiter: u8) -> Result<()> {
+    let why = match delimiter {
+        b'"' => "it is the quote character",
+        b'\n' | b'\r' => "it ends lines",
+        d if !d.is_ascii() => "it is not an ASCII character",
+        _ => return Ok(()),
+    };
+    Err(Error::InvalidOption(format!(
+        "CsvOptions: delimiter {:?} cannot separate fields: {why}; use ',', ';' or '\\t'",
+        char::from(delimiter)
+    )))
 }
 
 /// Serde for the delimiter: a one-character ASCII string (or, leniently, a byte value).

@@ -25,8 +25,8 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// The CSV reader could not decode a record (invalid UTF-8, unbalanced quotes...).
-    #[error("{}:{line}: malformed CSV: {message}; save the file as UTF-8 CSV with balanced quotes", file.display())]
+    /// The CSV reader could not decode a record (invalid UTF-8).
+    #[error("{}:{line}: malformed CSV: {message}; save the file as UTF-8 CSV (in a spreadsheet: \"CSV UTF-8\")", file.display())]
     Malformed {
         /// The file.
         file: PathBuf,
@@ -34,6 +34,14 @@ pub enum Error {
         line: u64,
         /// What the CSV reader reported.
         message: String,
+    },
+    /// A quote opens a field and is never closed, so the rest of the file would be one field.
+    #[error("{}:{line}: a quote opens a field here and is never closed, so the rest of the file would be read as one field; close the quote, or write a quote inside a field as two (\"\")", file.display())]
+    UnclosedQuote {
+        /// The file.
+        file: PathBuf,
+        /// The 1-based line where the quote opens.
+        line: u64,
     },
     /// The file has no header line.
     #[error("{}: the file is empty; a CSV needs a header line naming the columns, then one line per sample", file.display())]
@@ -134,7 +142,7 @@ pub enum Error {
         text: String,
     },
     /// The target column named in the options is not in the header.
-    #[error("{}: there is no target column `{name}`; the columns are: {}", file.display(), available.join(", "))]
+    #[error("{}: there is no target column `{name}`; the columns are: {}", file.display(), list(available))]
     UnknownTarget {
         /// The file.
         file: PathBuf,
@@ -144,7 +152,7 @@ pub enum Error {
         available: Vec<String>,
     },
     /// A feature column named in the options is not in the header.
-    #[error("{}: there is no feature column `{name}`; the columns are: {}", file.display(), available.join(", "))]
+    #[error("{}: there is no feature column `{name}`; the columns are: {}", file.display(), list(available))]
     UnknownFeature {
         /// The file.
         file: PathBuf,
@@ -275,6 +283,17 @@ pub enum Error {
     /// A tensor could not be built.
     #[error(transparent)]
     Tensor(#[from] gradus_tensor::Error),
+}
+
+/// The first 20 names, comma-separated, and how many more there are: an error about a file
+/// with a hundred thousand columns stays readable.
+fn list(names: &[String]) -> String {
+    const LISTED: usize = 20;
+    let shown = names[..names.len().min(LISTED)].join(", ");
+    match names.len().checked_sub(LISTED) {
+        Some(more) if more > 0 => format!("{shown} and {more} more"),
+        _ => shown,
+    }
 }
 
 /// `Result` with this crate's [`Error`].

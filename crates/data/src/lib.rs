@@ -53,6 +53,7 @@ mod cross_validation;
 mod csv;
 mod csv_cell;
 mod csv_options;
+mod csv_records;
 mod dataset;
 mod error;
 mod kfold;

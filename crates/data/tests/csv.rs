@@ -109,6 +109,13 @@ fn header_problems() {
         error("a,b,y\n1,2,3\n", &opts.clone().with_features(["a", "c"])),
         ": there is no feature column `c`; the columns are: a, b, y"
     );
+    // A wide header lists its first 20 names and counts the rest.
+    let wide: Vec<String> = (0..100).map(|i| format!("c{i}")).collect();
+    let e = error(&format!("{}\n", wide.join(",")), &opts);
+    assert!(
+        e.ends_with("the columns are: c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19 and 80 more"),
+        "{e}"
+    );
     let e = error("a,b,y\n1,2,3\n", &opts.clone().with_features(["a", "y"]));
     assert!(e.starts_with(": column `y` is selected twice"), "{e}");
     let e = error("a,b,y\n1,2,3\n", &opts.clone().with_features(["b", "b"]));
@@ -176,12 +183,73 @@ fn bad_cells_name_line_column_and_text() {
 }
 
 #[test]
+fn an_unclosed_quote_names_the_line_where_it_opens() {
+    let opts = CsvOptions::new("y");
+    let fix = "a quote opens a field here and is never closed, so the rest of the file would be read as one field; close the quote, or write a quote inside a field as two (\"\")";
+    assert_eq!(
+        error("a,b,y\n1,2,3\n4,\"5,6\n7,8,9\n10,11,12\n", &opts),
+        format!(":3: {fix}")
+    );
+    // In the header, after a quoted field spanning lines, and with Windows line ends.
+    assert_eq!(error("a,\"b,y\n1,2,3\n", &opts), format!(":1: {fix}"));
+    assert_eq!(
+        error("a,b,y\n\"1\n\",2,3\n\n\"4,5,6", &opts),
+        format!(":5: {fix}")
+    );
+    assert_eq!(
+        error("a,b,y\r\n1,2,3\r\n4,5,\"6\r\n", &opts),
+        format!(":3: {fix}")
+    );
+    // Earlier problems are still reported first, in file order.
+    let e = error("a,b,y\n1,x,3\n4,\"5,6\n", &opts);
+    assert!(e.starts_with(":2: column 2 `b` holds `x`"), "{e}");
+    // Balanced quotes, doubled quotes inside quotes and a literal quote mid-field are fine.
+    let (_dir, path) = file("q.csv", "\"a\",\"y\"\n\"1\",\"2\"\n3,\"4\"\n");
+    assert_eq!(load_csv(&path, &opts).unwrap().y.data(), &[2.0, 4.0]);
+    let (_dir, path) = file("q.csv", "id,a,y\n\"say \"\"hi\"\"\",1,2\nx\"y,3,4\n");
+    let d = load_csv(&path, &opts.with_features(["a"])).unwrap();
+    assert_eq!(d.x.data(), &[1.0, 3.0]);
+}
+
+#[test]
+fn delimiters_that_cannot_separate_fields_are_rejected() {
+    let (_dir, path) = file("d.csv", "a,y\n1,2\n");
+    let load = |d: u8| {
+        load_csv(&path, &CsvOptions::new("y").with_delimiter(d))
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        load(b'"'),
+        "CsvOptions: delimiter '\"' cannot separate fields: it is the quote character; use ',', ';' or '\\t'"
+    );
+    assert_eq!(
+        load(b'\n'),
+        "CsvOptions: delimiter '\\n' cannot separate fields: it ends lines; use ',', ';' or '\\t'"
+    );
+    assert!(load(0xE9).contains("it is not an ASCII character"));
+}
+
+#[test]
+fn a_byte_order_mark_before_a_quoted_header_is_skipped() {
+    let (_dir, path) = file("bom.csv", "\u{feff}\"a\",\"y\"\n1,2\n");
+    let d = load_csv(&path, &CsvOptions::new("y")).unwrap();
+    assert_eq!(d.feature_names, ["a"]);
+    assert_eq!(d.x.data(), &[1.0]);
+}
+
+#[test]
 fn malformed_text_is_an_error_not_a_panic() {
     let (_dir, path) = file("bin.csv", "a,y\n1,2\n");
-    std::fs::write(&path, b"a,y\n\xff\xfe,2\n").unwrap();
+    std::fs::write(&path, b"a,y\n\n1,\xff\xfe\n").unwrap();
     let e = load_csv(&path, &CsvOptions::new("y")).unwrap_err();
-    assert!(matches!(e, Error::Malformed { line: 2, .. }), "{e}");
-    assert!(e.to_string().contains("bin.csv:2: malformed CSV"), "{e}");
+    assert!(matches!(e, Error::Malformed { line: 3, .. }), "{e}");
+    assert!(
+        e.to_string().ends_with(
+            "bin.csv:3: malformed CSV: column 2 is not valid UTF-8 text; save the file as UTF-8 CSV (in a spreadsheet: \"CSV UTF-8\")"
+        ),
+        "{e}"
+    );
     // A directory is not a file.
     let dir = tempfile::tempdir().unwrap();
     let e = load_csv(dir.path(), &CsvOptions::new("y")).unwrap_err();
