@@ -280,6 +280,15 @@ pub enum Error {
         /// The bundled names.
         available: Vec<String>,
     },
+    /// A buffer sized from the arguments (a class count, a sample count) does not fit in
+    /// memory.
+    #[error("{what} does not fit in memory; {fix}")]
+    TooLarge {
+        /// The buffer, with its size.
+        what: String,
+        /// What would make it smaller.
+        fix: String,
+    },
     /// A tensor could not be built.
     #[error(transparent)]
     Tensor(#[from] gradus_tensor::Error),

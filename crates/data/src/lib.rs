@@ -48,6 +48,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod alloc;
 pub mod bundled;
 mod cross_validation;
 mod csv;
