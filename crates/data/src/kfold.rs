@@ -67,19 +67,26 @@ impl KFold {
     /// `n / k` for the others.
     ///
     /// ```
-    /// assert_eq!(gradus_data::KFold::new(4).fold_sizes(10), [3, 3, 2, 2]);
+    /// use gradus_data::KFold;
+    /// assert_eq!(KFold::new(4).fold_sizes(10).unwrap(), [3, 3, 2, 2]);
+    /// assert!(KFold::new(4).fold_sizes(3).is_err()); // fewer samples than folds
     /// ```
-    pub fn fold_sizes(&self, n_samples: usize) -> Vec<usize> {
-        let k = self.n_splits.max(1);
-        (0..k)
+    ///
+    /// # Errors
+    /// As [`Splitter::split`]: [`Error::Splitter`](crate::Error::Splitter) when `n_splits`
+    /// is below 2 or above `n_samples`, or the folds would hold more than 2²⁸ indices.
+    pub fn fold_sizes(&self, n_samples: usize) -> Result<Vec<usize>> {
+        check_k("KFold", self.n_splits, n_samples)?;
+        let k = self.n_splits;
+        Ok((0..k)
             .map(|i| n_samples / k + usize::from(i < n_samples % k))
-            .collect()
+            .collect())
     }
 }
 
 impl Splitter for KFold {
     fn split(&self, n_samples: usize, _y: Option<&Tensor>) -> Result<Vec<Fold>> {
-        check_k("KFold", self.n_splits, n_samples)?;
+        let sizes = self.fold_sizes(n_samples)?;
         let order: Vec<usize> = if self.shuffle {
             Rng::new(self.seed).permutation(n_samples)
         } else {
@@ -87,7 +94,7 @@ impl Splitter for KFold {
         };
         let mut test_fold = vec![0; n_samples];
         let mut start = 0;
-        for (k, size) in self.fold_sizes(n_samples).into_iter().enumerate() {
+        for (k, size) in sizes.into_iter().enumerate() {
             for &row in &order[start..start + size] {
                 test_fold[row] = k;
             }
@@ -157,6 +164,14 @@ mod tests {
     fn errors_and_config() {
         assert!(KFold::new(1).split(10, None).is_err());
         assert!(KFold::new(11).split(10, None).is_err());
+        assert!(KFold::new(2).split(0, None).is_err());
+        // Used to allocate usize::MAX fold sizes (and abort).
+        let e = KFold::new(usize::MAX).fold_sizes(10).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("greater than the number of samples (10)")
+        );
+        assert!(KFold::new(0).fold_sizes(10).is_err());
         let cv: KFold = serde_json::from_str(r#"{"n_splits": 3, "shuffle": true}"#).unwrap();
         assert_eq!(cv, KFold::new(3).shuffled(0));
         assert_eq!(cv.n_splits(), 3);

@@ -4,6 +4,7 @@ use gradus_tensor::{Rng, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::split::split_sizes;
+use crate::splitter::check_total;
 use crate::{Error, Fold, Result, Splitter};
 
 /// Repeated random hold-out splits with scikit-learn's semantics.
@@ -60,10 +61,12 @@ impl Splitter for ShuffleSplit {
         if self.n_splits == 0 {
             return Err(Error::Splitter {
                 splitter: "ShuffleSplit",
-                message: "n_splits must be at least 1".to_owned(),
+                message: "n_splits must be at least 1; use 1 for a single hold-out split"
+                    .to_owned(),
             });
         }
         let (_, n_test) = split_sizes(n_samples, self.test_size)?;
+        check_total("ShuffleSplit", self.n_splits, n_samples)?;
         let mut rng = Rng::new(self.seed);
         Ok((0..self.n_splits)
             .map(|_| {
@@ -103,7 +106,18 @@ mod tests {
     fn seeds_and_errors() {
         let a = ShuffleSplit::new(2, 0.5, 1).split(6, None).unwrap();
         assert_ne!(a, ShuffleSplit::new(2, 0.5, 2).split(6, None).unwrap());
-        assert!(ShuffleSplit::new(0, 0.5, 1).split(6, None).is_err());
+        assert_eq!(
+            ShuffleSplit::new(0, 0.5, 1)
+                .split(6, None)
+                .unwrap_err()
+                .to_string(),
+            "ShuffleSplit: n_splits must be at least 1; use 1 for a single hold-out split"
+        );
+        // A huge n_splits is an error at once, not a loop that never ends.
+        let e = ShuffleSplit::new(usize::MAX, 0.5, 1)
+            .split(6, None)
+            .unwrap_err();
+        assert!(e.to_string().contains("lower n_splits"), "{e}");
         assert!(ShuffleSplit::new(1, 1.5, 1).split(6, None).is_err());
         let e = ShuffleSplit::new(1, 0.5, 1).split(1, None).unwrap_err();
         assert!(matches!(e, Error::EmptySide { side: "train", .. }), "{e}");

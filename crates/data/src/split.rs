@@ -3,6 +3,7 @@
 
 use gradus_tensor::{Rng, Tensor};
 
+use crate::alloc::try_range;
 use crate::{Error, Fold, Result};
 
 /// The four parts of a train/test split, named so they cannot be swapped by accident.
@@ -72,18 +73,23 @@ pub fn train_test_split(
 /// ```
 ///
 /// # Errors
-/// As [`train_test_split`].
+/// As [`train_test_split`], and [`Error::TooLarge`] when `n_samples` indices do not fit in
+/// memory.
 pub fn split_indices(n_samples: usize, test_size: f64, seed: u64, shuffle: bool) -> Result<Fold> {
     let (n_train, n_test) = split_sizes(n_samples, test_size)?;
-    let order = if shuffle {
-        Rng::new(seed).permutation(n_samples)
+    let mut order = try_range(
+        n_samples,
+        || format!("split_indices: a permutation of {n_samples} rows"),
+        "pass the number of rows of the data",
+    )?;
+    if shuffle {
+        // The same draws as `Rng::permutation`.
+        Rng::new(seed).shuffle(&mut order);
     } else {
-        (n_train..n_samples).chain(0..n_train).collect()
-    };
-    Ok(Fold {
-        test: order[..n_test].to_vec(),
-        train: order[n_test..n_test + n_train].to_vec(),
-    })
+        order.rotate_left(n_train);
+    }
+    let train = order.split_off(n_test);
+    Ok(Fold { train, test: order })
 }
 
 /// `(n_train, n_test)` for a fraction `test_size` of `n_samples`, as scikit-learn's
@@ -144,10 +150,33 @@ mod tests {
 
     #[test]
     fn bad_sizes_are_errors() {
-        for t in [0.0, 1.0, -0.1, 1.5, f64::NAN] {
+        for t in [
+            0.0,
+            1.0,
+            -0.1,
+            1.5,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
             let e = split_sizes(10, t).unwrap_err();
             assert!(matches!(e, Error::TestSize { .. }), "{t}: {e}");
         }
+        assert_eq!(
+            split_sizes(10, f64::NAN).unwrap_err().to_string(),
+            "test_size must lie strictly between 0 and 1, got NaN; use e.g. 0.2 for a 20% test set"
+        );
+        assert_eq!(
+            split_sizes(10, -f64::INFINITY).unwrap_err().to_string(),
+            "test_size must lie strictly between 0 and 1, got -inf; use e.g. 0.2 for a 20% test set"
+        );
+        // Extreme counts and fractions: no overflow. (1 − 2⁻⁵³) · 2⁶⁴ = 2⁶⁴ − 2048 test rows.
+        assert_eq!(
+            split_sizes(usize::MAX, 1.0 - f64::EPSILON / 2.0).unwrap(),
+            (2047, usize::MAX - 2047)
+        );
+        let e = split_sizes(3, 1.0 - f64::EPSILON / 2.0).unwrap_err();
+        assert!(matches!(e, Error::EmptySide { side: "train", .. }), "{e}");
         let e = split_sizes(1, 0.5).unwrap_err().to_string();
         assert_eq!(
             e,
@@ -157,6 +186,20 @@ mod tests {
         assert!(matches!(
             split_sizes(0, 0.5),
             Err(Error::EmptySide { side: "test", .. })
+        ));
+    }
+
+    #[test]
+    fn absurd_sample_counts_are_errors_not_aborts() {
+        let e = split_indices(usize::MAX, 0.5, 0, true).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "split_indices: a permutation of 18446744073709551615 rows does not fit in memory; \
+             pass the number of rows of the data"
+        );
+        assert!(matches!(
+            split_indices(1 << 61, 0.5, 0, false),
+            Err(Error::TooLarge { .. })
         ));
     }
 

@@ -37,7 +37,8 @@ pub trait Splitter {
     ///
     /// # Errors
     /// When the configuration does not fit the data (too few samples or classes for the
-    /// number of splits, a missing or malformed `y`).
+    /// number of splits, a missing or malformed `y`), or the folds would hold more than 2²⁸
+    /// row indices in all (`n_splits × n_samples`; leave-one-out over 20 000 samples).
     fn split(&self, n_samples: usize, y: Option<&Tensor>) -> Result<Vec<Fold>>;
 
     /// How many folds [`Splitter::split`] returns.
@@ -64,24 +65,43 @@ impl<S: Splitter + ?Sized> Splitter for Box<S> {
     }
 }
 
+/// Most row indices a splitter returns over all its folds (2²⁸, 2 GiB): each fold lists
+/// every sample once, so `n_splits × n_samples` indices are built at once.
+pub(crate) const MAX_FOLD_INDICES: usize = 1 << 28;
+
 /// Checks `n_splits` against scikit-learn's rules for k-fold schemes: at least 2, and at most
-/// one per sample.
+/// one per sample; and the folds' size against [`MAX_FOLD_INDICES`].
 pub(crate) fn check_k(splitter: &'static str, n_splits: usize, n_samples: usize) -> Result<()> {
+    let error = |message| Err(Error::Splitter { splitter, message });
     if n_splits < 2 {
-        return Err(Error::Splitter {
-            splitter,
-            message: format!(
-                "k-fold cross-validation needs at least one train/test split: \
-                 set n_splits to 2 or more (got {n_splits})"
-            ),
-        });
+        return error(format!(
+            "k-fold cross-validation needs at least one train/test split: \
+             set n_splits to 2 or more (got {n_splits})"
+        ));
+    }
+    if n_samples < 2 {
+        return error(format!(
+            "needs at least 2 samples, one to train on and one to test, got {n_samples}"
+        ));
     }
     if n_splits > n_samples {
+        return error(format!(
+            "cannot have n_splits={n_splits} greater than the number of samples \
+             ({n_samples}); use at most {n_samples} splits"
+        ));
+    }
+    check_total(splitter, n_splits, n_samples)
+}
+
+/// Checks that `n_splits` folds over `n_samples` rows hold at most [`MAX_FOLD_INDICES`]
+/// row indices in all.
+pub(crate) fn check_total(splitter: &'static str, n_splits: usize, n_samples: usize) -> Result<()> {
+    if crate::alloc::product_within(n_splits, n_samples, MAX_FOLD_INDICES).is_none() {
         return Err(Error::Splitter {
             splitter,
             message: format!(
-                "cannot have n_splits={n_splits} greater than the number of samples \
-                 ({n_samples}); use at most {n_samples} splits"
+                "n_splits={n_splits} folds of {n_samples} samples would hold more than \
+                 {MAX_FOLD_INDICES} row indices in all (2 GiB); lower n_splits"
             ),
         });
     }
@@ -118,6 +138,29 @@ mod tests {
             e.contains("n_splits=5 greater than the number of samples (4)"),
             "{e}"
         );
+        let e = check_k("KFold", 2, 1).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "KFold: needs at least 2 samples, one to train on and one to test, got 1"
+        );
+    }
+
+    #[test]
+    fn fold_indices_are_bounded() {
+        // Leave-one-out over 16384 samples is 2^28 indices: the most allowed.
+        assert!(check_k("KFold", 1 << 14, 1 << 14).is_ok());
+        let e = check_k("KFold", 100_000, 100_000).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "KFold: n_splits=100000 folds of 100000 samples would hold more than 268435456 \
+             row indices in all (2 GiB); lower n_splits"
+        );
+        let e = check_total("ShuffleSplit", usize::MAX, 3).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("ShuffleSplit: n_splits=18446744073709551615")
+        );
+        assert!(check_k("KFold", usize::MAX, usize::MAX).is_err());
     }
 
     #[test]

@@ -113,16 +113,20 @@ impl StratifiedKFold {
                 counts.iter().max().copied().unwrap_or(0)
             )));
         }
-        let (small, &min) = counts
-            .iter()
-            .enumerate()
-            .min_by_key(|&(_, c)| c)
-            .expect("n ≥ 2");
-        if min < k && self.small_classes == SmallClasses::Reject {
+        let smallest = counts.iter().enumerate().min_by_key(|&(_, c)| c);
+        if let Some((small, &min)) = smallest.filter(|&(_, &min)| min < k)
+            && self.small_classes == SmallClasses::Reject
+        {
+            // n_splits = 1 is no cross-validation, so a one-member class cannot be fixed there.
+            let fix = if min >= 2 {
+                format!("lower n_splits to {min}")
+            } else {
+                "merge or drop the class".to_owned()
+            };
             return Err(splitter_error(format!(
                 "class {} has only {min} members, fewer than n_splits={k}, so some test folds \
-                 would hold none of it; lower n_splits to {min} or set small_classes = \"allow\" \
-                 to accept scikit-learn's folds",
+                 would hold none of it; {fix} or set small_classes = \"allow\" to accept \
+                 scikit-learn's folds",
                 labels[small]
             )));
         }
@@ -189,7 +193,9 @@ fn encode_classes(n_samples: usize, y: Option<&Tensor>) -> Result<(Vec<usize>, V
             dims: y.dims().to_vec(),
         });
     }
-    let mut ids: HashMap<i64, usize> = HashMap::new();
+    // Keyed by the bits of the (whole, finite) value, with -0 as 0: distinct labels stay
+    // distinct however large (an integer cast would merge 1e19 and 2e19).
+    let mut ids: HashMap<u32, usize> = HashMap::new();
     let mut labels = Vec::new();
     let mut encoded = Vec::with_capacity(n_samples);
     for (row, &v) in y.data().iter().enumerate() {
@@ -202,7 +208,7 @@ fn encode_classes(n_samples: usize, y: Option<&Tensor>) -> Result<(Vec<usize>, V
                     .to_owned(),
             });
         }
-        let id = *ids.entry(v as i64).or_insert_with(|| {
+        let id = *ids.entry((v + 0.0).to_bits()).or_insert_with(|| {
             labels.push(v);
             labels.len() - 1
         });

@@ -152,6 +152,18 @@ fn impossible_or_unwanted_configurations_are_errors() {
          folds would hold none of it; lower n_splits to 2 or set small_classes = \"allow\" \
          to accept scikit-learn's folds"
     );
+    let e = err(StratifiedKFold::new(2), &[0.0, 0.0, 3.0], 3);
+    assert_eq!(
+        e,
+        "StratifiedKFold: class 3 has only 1 members, fewer than n_splits=2, so some test \
+         folds would hold none of it; merge or drop the class or set small_classes = \"allow\" \
+         to accept scikit-learn's folds"
+    );
+    // Labels beyond i64 stay distinct classes (a cast used to merge them).
+    let y = Tensor::column(&[1e19, 1e19, 2e19, 2e19]);
+    let folds = StratifiedKFold::new(2).split(4, Some(&y)).unwrap();
+    assert_eq!(folds[0].test, [0, 2]);
+    assert_eq!(folds[1].test, [1, 3]);
     let e = err(StratifiedKFold::new(2), &[0.0, 0.5, 1.0, 1.0], 4);
     assert!(
         e.starts_with("label at row 1 is 0.5: StratifiedKFold needs integer class labels"),
