@@ -3,6 +3,7 @@
 
 use gradus_tensor::Tensor;
 
+use crate::alloc::try_filled;
 use crate::split::{split_indices, validate_rows};
 use crate::{Error, Result};
 
@@ -21,7 +22,7 @@ use crate::{Error, Result};
 /// let y = Tensor::column(&[0.5, 1.5, 2.5]);
 /// let data = Dataset::new(x, y, vec!["a".into(), "b".into()], "t".into())?;
 /// assert_eq!((data.n_samples(), data.n_features()), (3, 2));
-/// let picked = data.select(&[2, 0]);
+/// let picked = data.select(&[2, 0])?;
 /// assert_eq!(picked.x.data(), &[3.0, 30.0, 1.0, 10.0]);
 /// assert_eq!(picked.y.data(), &[2.5, 0.5]);
 /// # Ok(()) }
@@ -68,9 +69,21 @@ impl Dataset {
     /// A dataset with generated names `x0, x1, …` and target `y`.
     ///
     /// # Errors
-    /// [`Error::RowMismatch`] when `x` and `y` differ in rows.
+    /// [`Error::RowMismatch`] when `x` and `y` differ in rows; [`Error::TooLarge`] when the
+    /// names do not fit in memory (an `x` of shape `[0, 2⁴⁰]` has no values but would need
+    /// 2⁴⁰ names).
     pub fn unnamed(x: Tensor, y: Tensor) -> Result<Dataset> {
-        let names = (0..x.row_len()).map(|i| format!("x{i}")).collect();
+        validate_rows(&x, &y)?;
+        let d = x.row_len();
+        let mut names = try_filled(
+            d,
+            String::new(),
+            || format!("Dataset::unnamed: {d} feature names"),
+            "give x one column per feature",
+        )?;
+        for (i, name) in names.iter_mut().enumerate() {
+            *name = format!("x{i}");
+        }
         Dataset::new(x, y, names, "y".to_owned())
     }
 
@@ -86,15 +99,22 @@ impl Dataset {
 
     /// The samples at `indices`, in that order (a cross-validation fold, a bootstrap sample).
     ///
-    /// # Panics
-    /// When an index is out of range; indices from this crate's splitters never are.
-    pub fn select(&self, indices: &[usize]) -> Dataset {
-        Dataset {
+    /// # Errors
+    /// [`Error::RowIndex`] for an index at or beyond [`Dataset::n_samples`] (indices from
+    /// this crate's splitters run on this data never are); [`Error::RowMismatch`] when the
+    /// public fields were changed so that `x` and `y` differ in rows.
+    pub fn select(&self, indices: &[usize]) -> Result<Dataset> {
+        validate_rows(&self.x, &self.y)?;
+        let rows = self.n_samples();
+        if let Some(&index) = indices.iter().find(|&&i| i >= rows) {
+            return Err(Error::RowIndex { index, rows });
+        }
+        Ok(Dataset {
             x: self.x.select_rows(indices),
             y: self.y.select_rows(indices),
             feature_names: self.feature_names.clone(),
             target_name: self.target_name.clone(),
-        }
+        })
     }
 
     /// Splits into `(train, test)` with a shuffled, seeded split as
@@ -115,7 +135,7 @@ impl Dataset {
     pub fn split(&self, test_size: f64, seed: u64) -> Result<(Dataset, Dataset)> {
         validate_rows(&self.x, &self.y)?;
         let fold = split_indices(self.n_samples(), test_size, seed, true)?;
-        Ok((self.select(&fold.train), self.select(&fold.test)))
+        Ok((self.select(&fold.train)?, self.select(&fold.test)?))
     }
 }
 
@@ -155,6 +175,35 @@ mod tests {
         let d = Dataset::unnamed(x, Tensor::zeros(&[3, 1])).unwrap();
         assert_eq!(d.feature_names, ["x0", "x1"]);
         assert_eq!(d.target_name, "y");
+        let wide = Tensor::zeros(&[0, 1 << 60]);
+        let e = Dataset::unnamed(wide, Tensor::zeros(&[0, 1])).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Dataset::unnamed: 1152921504606846976 feature names does not fit in memory; \
+             give x one column per feature"
+        );
+    }
+
+    #[test]
+    fn select_checks_its_indices() {
+        let y = Tensor::column(&[10.0, 11.0, 12.0]);
+        let d = Dataset::unnamed(Tensor::zeros(&[3, 2]), y).unwrap();
+        assert_eq!(d.select(&[2, 2, 0]).unwrap().y.data(), &[12.0, 12.0, 10.0]);
+        assert_eq!(d.select(&[]).unwrap().n_samples(), 0);
+        let e = d.select(&[0, 3]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "row index 3 is out of range for 3 samples; pass indices below 3 (from \
+             splitting this dataset, not another one)"
+        );
+        // Fields changed after construction are re-checked instead of panicking.
+        let mut broken = d.clone();
+        broken.y = Tensor::column(&[1.0]);
+        assert!(matches!(
+            broken.select(&[0]),
+            Err(Error::RowMismatch { .. })
+        ));
+        assert!(broken.split(0.5, 1).is_err());
     }
 
     #[test]

@@ -203,6 +203,16 @@ pub enum Error {
         /// Rows of y.
         y_rows: usize,
     },
+    /// A row index beyond the data.
+    #[error(
+        "row index {index} is out of range for {rows} samples; pass indices below {rows} (from splitting this dataset, not another one)"
+    )]
+    RowIndex {
+        /// The index given.
+        index: usize,
+        /// Rows of the data.
+        rows: usize,
+    },
     /// Feature names do not match the number of columns.
     #[error("{names} feature names were given for {columns} columns; give one name per column")]
     NameCount {
