@@ -253,6 +253,20 @@ pub enum Error {
         /// The value.
         value: f32,
     },
+    /// A finite value that a fitted scaler maps beyond the `f32` range.
+    #[error(
+        "{what}: row {row}, column {column} holds {value}, which maps beyond the 32-bit float range (±3.4e38); it lies far outside the data the scaler was fitted on: check the value, or fit on data that covers it"
+    )]
+    ScaledOutOfRange {
+        /// The scaler.
+        what: &'static str,
+        /// 0-based row.
+        row: usize,
+        /// 0-based column.
+        column: usize,
+        /// The value before scaling.
+        value: f32,
+    },
     /// A scaler option is invalid.
     #[error("{0}")]
     InvalidOption(String),

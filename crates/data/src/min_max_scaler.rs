@@ -3,7 +3,7 @@
 use gradus_tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
-use crate::scaling::{check_columns, column_stats, map_columns};
+use crate::scaling::{check_columns, check_saved, column_stats, map_columns};
 use crate::{Error, Result, Scaler};
 
 const WHAT: &str = "MinMaxScaler";
@@ -12,7 +12,8 @@ const WHAT: &str = "MinMaxScaler";
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MinMaxOptions {
-    /// `(low, high)` that the training minimum and maximum map to; default `(0, 1)`.
+    /// `(low, high)` that the training minimum and maximum map to, `low < high` within the
+    /// `f32` range; default `(0, 1)`.
     pub feature_range: (f64, f64),
     /// Clip transformed values into `feature_range` (for data beyond the training range);
     /// default `false`.
@@ -82,6 +83,10 @@ impl TryFrom<Fitted> for MinMaxScaler {
             );
         }
         check_range(f.options.feature_range).map_err(|e| e.to_string())?;
+        check_saved(WHAT, "data_min", &f.data_min, false)?;
+        check_saved(WHAT, "data_max", &f.data_max, false)?;
+        check_saved(WHAT, "scale", &f.scale, true)?;
+        check_saved(WHAT, "min", &f.min, false)?;
         Ok(MinMaxScaler {
             options: f.options,
             data_min: f.data_min,
@@ -92,11 +97,13 @@ impl TryFrom<Fitted> for MinMaxScaler {
     }
 }
 
+/// Checks that `(low, high)` is an interval of `f32` values: the transformed data is `f32`.
 fn check_range((low, high): (f64, f64)) -> Result<()> {
-    if !(low.is_finite() && high.is_finite() && low < high) {
+    let max = f64::from(f32::MAX);
+    if !(low < high && low >= -max && high <= max) {
         return Err(Error::InvalidOption(format!(
-            "MinMaxScaler: feature_range must be (low, high) with low < high, both finite; \
-             got ({low}, {high})"
+            "MinMaxScaler: feature_range must be (low, high) with low < high, both within the \
+             32-bit float range (±3.4e38); got ({low}, {high})"
         )));
     }
     Ok(())
@@ -106,7 +113,8 @@ impl MinMaxScaler {
     /// Fits with explicit options.
     ///
     /// # Errors
-    /// As [`MinMaxScaler::fit`], and [`Error::InvalidOption`] unless `low < high`.
+    /// As [`MinMaxScaler::fit`], and [`Error::InvalidOption`] unless `low < high`, both
+    /// within the `f32` range.
     pub fn fit_with(options: MinMaxOptions, x: &Tensor) -> Result<MinMaxScaler> {
         check_range(options.feature_range)?;
         let stats = column_stats(WHAT, x)?;
@@ -184,16 +192,16 @@ impl Scaler for MinMaxScaler {
     /// `x · scale + min`, column by column (clipped to the range when `clip`).
     ///
     /// # Errors
-    /// [`Error::ColumnMismatch`] when `x` has another number of columns than the fit data.
+    /// [`Error::ColumnMismatch`] when `x` has another number of columns than the fit data;
+    /// [`Error::ScaledOutOfRange`] for a finite value that maps beyond the `f32` range.
     fn transform_in_place(&self, x: &mut Tensor) -> Result<()> {
         check_columns(WHAT, self.scale.len(), x)?;
         let (low, high) = self.options.feature_range;
         let clip = self.options.clip;
-        map_columns(x, |c, v| {
+        map_columns(WHAT, x, |c, v| {
             let z = v * self.scale[c] + self.min[c];
             if clip { z.clamp(low, high) } else { z }
-        });
-        Ok(())
+        })
     }
 
     /// `(z − min) / scale`: undoes the transform (for unclipped values).
@@ -202,7 +210,6 @@ impl Scaler for MinMaxScaler {
     /// As [`Scaler::transform_in_place`].
     fn inverse_transform_in_place(&self, z: &mut Tensor) -> Result<()> {
         check_columns(WHAT, self.scale.len(), z)?;
-        map_columns(z, |c, v| (v - self.min[c]) / self.scale[c]);
-        Ok(())
+        map_columns(WHAT, z, |c, v| (v - self.min[c]) / self.scale[c])
     }
 }

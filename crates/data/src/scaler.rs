@@ -25,10 +25,14 @@ pub trait Scaler: Sized {
     /// No rows, or a NaN or infinite value (named by row and column).
     fn fit(x: &Tensor) -> Result<Self>;
 
-    /// Scales `x` in place with the fitted statistics.
+    /// Scales `x` in place with the fitted statistics. NaN values stay NaN, as in
+    /// scikit-learn (missing values pass through).
     ///
     /// # Errors
-    /// When `x` has another number of columns than the fit data.
+    /// When `x` has another number of columns than the fit data, or a finite value maps
+    /// beyond the `f32` range (a value far outside the fit data;
+    /// [`Error::ScaledOutOfRange`](crate::Error::ScaledOutOfRange) names it, and `x` is
+    /// then partly scaled).
     fn transform_in_place(&self, x: &mut Tensor) -> Result<()>;
 
     /// Undoes [`Scaler::transform_in_place`] (e.g. to report predictions of a scaled target

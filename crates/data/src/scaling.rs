@@ -80,12 +80,54 @@ pub(crate) fn check_columns(what: &'static str, expected: usize, x: &Tensor) -> 
 }
 
 /// Replaces every value `v` in column `c` by `f(c, v)`, computed in `f64`.
-pub(crate) fn map_columns(x: &mut Tensor, f: impl Fn(usize, f64) -> f64) {
+///
+/// NaN stays NaN (scikit-learn's scalers pass missing values through). A finite value whose
+/// image is beyond the `f32` range is [`Error::ScaledOutOfRange`], not a silent infinity;
+/// `x` is then partly mapped.
+pub(crate) fn map_columns(
+    what: &'static str,
+    x: &mut Tensor,
+    f: impl Fn(usize, f64) -> f64,
+) -> Result<()> {
     let d = x.row_len().max(1);
-    for row in x.data_mut().chunks_exact_mut(d) {
+    for (r, row) in x.data_mut().chunks_exact_mut(d).enumerate() {
         for (c, v) in row.iter_mut().enumerate() {
-            *v = f(c, f64::from(*v)) as f32;
+            let mapped = f(c, f64::from(*v)) as f32;
+            if v.is_finite() && !mapped.is_finite() {
+                return Err(Error::ScaledOutOfRange {
+                    what,
+                    row: r,
+                    column: c,
+                    value: *v,
+                });
+            }
+            *v = mapped;
         }
+    }
+    Ok(())
+}
+
+/// Checks a statistic of a deserialized scaler: every entry finite (and positive when
+/// `positive`); the message names the entry and says to refit.
+pub(crate) fn check_saved(
+    what: &str,
+    field: &str,
+    values: &[f64],
+    positive: bool,
+) -> Result<(), String> {
+    let bad = |v: f64| !v.is_finite() || (positive && v <= 0.0);
+    match values.iter().position(|&v| bad(v)) {
+        Some(i) => Err(format!(
+            "{what}: {field}[{i}] is {}, but every {field} must be {}; the saved scaler was \
+             edited or corrupted: fit it again",
+            values[i],
+            if positive {
+                "finite and positive"
+            } else {
+                "finite"
+            }
+        )),
+        None => Ok(()),
     }
 }
 
@@ -113,5 +155,29 @@ mod tests {
         );
         let e = check_columns("t", 3, &x).unwrap_err().to_string();
         assert!(e.contains("fitted on 3 columns but got 2"), "{e}");
+    }
+
+    #[test]
+    fn mapping_keeps_nan_and_refuses_overflow() {
+        let mut x = Tensor::from_rows(&[vec![1.0, f32::NAN], vec![-4.0, 2.0]]).unwrap();
+        map_columns("t", &mut x, |c, v| v * [2.0, 3.0][c]).unwrap();
+        assert_eq!(x.data()[0], 2.0);
+        assert!(x.data()[1].is_nan());
+        assert_eq!(x.data()[2..], [-8.0, 6.0]);
+        let mut big = Tensor::column(&[1.0, 3e38]);
+        let e = map_columns("t", &mut big, |_, v| v * 2.0).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t: row 1, column 0 holds 300000000000000000000000000000000000000, which maps \
+             beyond the 32-bit float range (±3.4e38); it lies far outside the data the scaler \
+             was fitted on: check the value, or fit on data that covers it"
+        );
+        assert_eq!(check_saved("S", "scale", &[1.0, 2.0], true), Ok(()));
+        assert_eq!(
+            check_saved("S", "scale", &[1.0, 0.0], true).unwrap_err(),
+            "S: scale[1] is 0, but every scale must be finite and positive; the saved scaler \
+             was edited or corrupted: fit it again"
+        );
+        assert!(check_saved("S", "mean", &[-1.0, f64::NAN], false).is_err());
     }
 }

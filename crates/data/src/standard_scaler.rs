@@ -4,7 +4,7 @@
 use gradus_tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
-use crate::scaling::{check_columns, column_stats, map_columns};
+use crate::scaling::{check_columns, check_saved, column_stats, map_columns};
 use crate::{Result, Scaler};
 
 const WHAT: &str = "StandardScaler";
@@ -88,9 +88,9 @@ impl TryFrom<Fitted> for StandardScaler {
                 f.scale.len()
             ));
         }
-        if f.scale.iter().any(|&s| !(s.is_finite() && s > 0.0)) {
-            return Err("StandardScaler: every scale must be finite and positive".to_owned());
-        }
+        check_saved(WHAT, "mean", &f.mean, false)?;
+        check_saved(WHAT, "var", &f.var, false)?;
+        check_saved(WHAT, "scale", &f.scale, true)?;
         Ok(StandardScaler {
             options: f.options,
             mean: f.mean,
@@ -179,15 +179,16 @@ impl Scaler for StandardScaler {
     ///
     /// # Errors
     /// [`Error::ColumnMismatch`](crate::Error::ColumnMismatch) when `x` has another number of
-    /// columns than the fit data.
+    /// columns than the fit data;
+    /// [`Error::ScaledOutOfRange`](crate::Error::ScaledOutOfRange) for a finite value that
+    /// maps beyond the `f32` range.
     fn transform_in_place(&self, x: &mut Tensor) -> Result<()> {
         check_columns(WHAT, self.mean.len(), x)?;
         let (center, scale) = (self.center(), self.options.with_std);
-        map_columns(x, |c, v| {
+        map_columns(WHAT, x, |c, v| {
             let v = if center { v - self.mean[c] } else { v };
             if scale { v / self.scale[c] } else { v }
-        });
-        Ok(())
+        })
     }
 
     /// `z · scale + mean`: undoes the transform.
@@ -197,10 +198,9 @@ impl Scaler for StandardScaler {
     fn inverse_transform_in_place(&self, z: &mut Tensor) -> Result<()> {
         check_columns(WHAT, self.mean.len(), z)?;
         let (center, scale) = (self.center(), self.options.with_std);
-        map_columns(z, |c, v| {
+        map_columns(WHAT, z, |c, v| {
             let v = if scale { v * self.scale[c] } else { v };
             if center { v + self.mean[c] } else { v }
-        });
-        Ok(())
+        })
     }
 }

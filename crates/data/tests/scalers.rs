@@ -248,3 +248,100 @@ fn fitted_scalers_round_trip_through_json() {
     let zero = json.replace("18.708286933869708", "0.0");
     assert!(serde_json::from_str::<StandardScaler>(&zero).is_err());
 }
+
+#[test]
+fn corrupt_saved_statistics_are_rejected_by_name() {
+    let x = small();
+    let text = toml::to_string(&StandardScaler::fit(&x).unwrap()).unwrap();
+    let nan_mean =
+        text.replacen("mean = [", "mean = [nan, ", 1)
+            .replacen("var = [", "var = [1.0, ", 1);
+    let nan_mean = nan_mean.replacen("scale = [", "scale = [1.0, ", 1);
+    let e = toml::from_str::<StandardScaler>(&nan_mean).unwrap_err();
+    assert!(
+        e.to_string().contains(
+            "StandardScaler: mean[0] is NaN, but every mean must be finite; the saved scaler \
+             was edited or corrupted: fit it again"
+        ),
+        "{e}"
+    );
+    let m = MinMaxScaler::fit(&x).unwrap();
+    let json = serde_json::to_string(&m).unwrap();
+    let first_scale = format!("\"scale\":[{}", m.scale()[0]);
+    assert!(json.contains(&first_scale), "{json}");
+    let zero = json.replace(&first_scale, "\"scale\":[0.0");
+    let e = serde_json::from_str::<MinMaxScaler>(&zero).unwrap_err();
+    assert!(
+        e.to_string().starts_with(
+            "MinMaxScaler: scale[0] is 0, but every scale must be finite and positive"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn ranges_and_values_beyond_f32_are_errors_not_infinities() {
+    let x = small();
+    for range in [
+        (-1e300, 1e300),
+        (0.0, 1e39),
+        (f64::NEG_INFINITY, 0.0),
+        (f64::NAN, 1.0),
+    ] {
+        let opts = MinMaxOptions {
+            feature_range: range,
+            clip: false,
+        };
+        let e = MinMaxScaler::fit_with(opts, &x).unwrap_err().to_string();
+        assert!(
+            e.contains("within the 32-bit float range (±3.4e38)"),
+            "{range:?}: {e}"
+        );
+    }
+    let max = f64::from(f32::MAX);
+    let widest = MinMaxOptions {
+        feature_range: (-max, max),
+        clip: false,
+    };
+    let (_, z) = MinMaxScaler::fit_transform(&x).unwrap();
+    assert!(z.data().iter().all(|v| v.is_finite()));
+    let m = MinMaxScaler::fit_with(widest, &x).unwrap();
+    assert!(
+        m.transform(&x)
+            .unwrap()
+            .data()
+            .iter()
+            .all(|v| v.is_finite())
+    );
+    // Beyond the fitted range the widest range overflows f32: an error naming the cell.
+    let mut far = x.clone();
+    far.data_mut()[4] = 1e30;
+    let e = m.transform(&far).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "MinMaxScaler: row 1, column 1 holds 1000000000000000000000000000000, which maps \
+         beyond the 32-bit float range (±3.4e38); it lies far outside the data the scaler \
+         was fitted on: check the value, or fit on data that covers it"
+    );
+    // Centering without scaling can overflow too; NaN passes through as in scikit-learn.
+    let wide = Tensor::column(&[-3e38, 3e38, 3e38]);
+    let centred = StandardScaler::fit_with(
+        StandardScalerOptions {
+            with_mean: true,
+            with_std: false,
+        },
+        &wide,
+    )
+    .unwrap();
+    assert!(matches!(
+        centred.transform(&wide),
+        Err(Error::ScaledOutOfRange { row: 0, .. })
+    ));
+    let s = StandardScaler::fit(&wide).unwrap();
+    let z = s.transform(&Tensor::column(&[f32::NAN, 3e38])).unwrap();
+    assert!(z.data()[0].is_nan());
+    assert!(
+        (z.data()[1] - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-6,
+        "{z:?}"
+    );
+}
