@@ -69,16 +69,16 @@ impl Dataset {
     /// A dataset with generated names `x0, x1, …` and target `y`.
     ///
     /// # Errors
-    /// [`Error::RowMismatch`] when `x` and `y` differ in rows; [`Error::TooLarge`] when the
-    /// names do not fit in memory (an `x` of shape `[0, 2⁴⁰]` has no values but would need
-    /// 2⁴⁰ names).
+    /// [`Error::RowMismatch`] when `x` and `y` differ in rows; [`Error::TooLarge`] for more
+    /// than 2³² names or names that do not fit in memory (an `x` of shape `[0, 2⁴⁰]` has no
+    /// values but would need 2⁴⁰ names).
     pub fn unnamed(x: Tensor, y: Tensor) -> Result<Dataset> {
         validate_rows(&x, &y)?;
         let d = x.row_len();
         let mut names = try_filled(
             d,
             String::new(),
-            || format!("Dataset::unnamed: {d} feature names"),
+            || format!("Dataset::unnamed: a list of {d} feature names"),
             "give x one column per feature",
         )?;
         for (i, name) in names.iter_mut().enumerate() {
@@ -179,8 +179,8 @@ mod tests {
         let e = Dataset::unnamed(wide, Tensor::zeros(&[0, 1])).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "Dataset::unnamed: 1152921504606846976 feature names does not fit in memory; \
-             give x one column per feature"
+            "Dataset::unnamed: a list of 1152921504606846976 feature names is too large; give \
+             x one column per feature"
         );
     }
 

@@ -304,9 +304,9 @@ pub enum Error {
         /// The bundled names.
         available: Vec<String>,
     },
-    /// A buffer sized from the arguments (a class count, a sample count) does not fit in
-    /// memory.
-    #[error("{what} does not fit in memory; {fix}")]
+    /// A buffer sized from the arguments (a class count, a sample count) has more than 2³²
+    /// entries or does not fit in memory.
+    #[error("{what} is too large; {fix}")]
     TooLarge {
         /// The buffer, with its size.
         what: String,

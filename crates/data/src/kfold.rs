@@ -74,7 +74,8 @@ impl KFold {
     ///
     /// # Errors
     /// As [`Splitter::split`]: [`Error::Splitter`](crate::Error::Splitter) when `n_splits`
-    /// is below 2 or above `n_samples`, or the folds would hold more than 2²⁸ indices.
+    /// is below 2, above `n_samples` or above 2¹⁶, or the folds would hold more than 2²⁸
+    /// indices.
     pub fn fold_sizes(&self, n_samples: usize) -> Result<Vec<usize>> {
         check_k("KFold", self.n_splits, n_samples)?;
         let k = self.n_splits;

@@ -73,14 +73,14 @@ pub fn train_test_split(
 /// ```
 ///
 /// # Errors
-/// As [`train_test_split`], and [`Error::TooLarge`] when `n_samples` indices do not fit in
-/// memory.
+/// As [`train_test_split`], and [`Error::TooLarge`] for more than 2³² samples or when
+/// their indices do not fit in memory.
 pub fn split_indices(n_samples: usize, test_size: f64, seed: u64, shuffle: bool) -> Result<Fold> {
     let (n_train, n_test) = split_sizes(n_samples, test_size)?;
     let mut order = try_range(
         n_samples,
         || format!("split_indices: a permutation of {n_samples} rows"),
-        "pass the number of rows of the data",
+        "pass the number of rows of the data (at most 2^32)",
     )?;
     if shuffle {
         // The same draws as `Rng::permutation`.
@@ -194,8 +194,8 @@ mod tests {
         let e = split_indices(usize::MAX, 0.5, 0, true).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "split_indices: a permutation of 18446744073709551615 rows does not fit in memory; \
-             pass the number of rows of the data"
+            "split_indices: a permutation of 18446744073709551615 rows is too large; pass the \
+             number of rows of the data (at most 2^32)"
         );
         assert!(matches!(
             split_indices(1 << 61, 0.5, 0, false),

@@ -37,8 +37,9 @@ pub trait Splitter {
     ///
     /// # Errors
     /// When the configuration does not fit the data (too few samples or classes for the
-    /// number of splits, a missing or malformed `y`), or the folds would hold more than 2²⁸
-    /// row indices in all (`n_splits × n_samples`; leave-one-out over 20 000 samples).
+    /// number of splits, a missing or malformed `y`), or for more than 2¹⁶ folds or folds
+    /// holding more than 2²⁸ row indices in all (`n_splits × n_samples`; leave-one-out over
+    /// 20 000 samples).
     fn split(&self, n_samples: usize, y: Option<&Tensor>) -> Result<Vec<Fold>>;
 
     /// How many folds [`Splitter::split`] returns.
@@ -69,6 +70,10 @@ impl<S: Splitter + ?Sized> Splitter for Box<S> {
 /// every sample once, so `n_splits × n_samples` indices are built at once.
 pub(crate) const MAX_FOLD_INDICES: usize = 1 << 28;
 
+/// Most folds a splitter returns (2¹⁶): each fold costs two allocations however few its
+/// samples, so millions of folds of three samples would take seconds and gigabytes.
+pub(crate) const MAX_SPLITS: usize = 1 << 16;
+
 /// Checks `n_splits` against scikit-learn's rules for k-fold schemes: at least 2, and at most
 /// one per sample; and the folds' size against [`MAX_FOLD_INDICES`].
 pub(crate) fn check_k(splitter: &'static str, n_splits: usize, n_samples: usize) -> Result<()> {
@@ -93,9 +98,15 @@ pub(crate) fn check_k(splitter: &'static str, n_splits: usize, n_samples: usize)
     check_total(splitter, n_splits, n_samples)
 }
 
-/// Checks that `n_splits` folds over `n_samples` rows hold at most [`MAX_FOLD_INDICES`]
+/// Checks that there are at most [`MAX_SPLITS`] folds, holding at most [`MAX_FOLD_INDICES`]
 /// row indices in all.
 pub(crate) fn check_total(splitter: &'static str, n_splits: usize, n_samples: usize) -> Result<()> {
+    if n_splits > MAX_SPLITS {
+        return Err(Error::Splitter {
+            splitter,
+            message: format!("n_splits={n_splits} is more than {MAX_SPLITS} folds; lower n_splits"),
+        });
+    }
     if crate::alloc::product_within(n_splits, n_samples, MAX_FOLD_INDICES).is_none() {
         return Err(Error::Splitter {
             splitter,
@@ -149,17 +160,20 @@ mod tests {
     fn fold_indices_are_bounded() {
         // Leave-one-out over 16384 samples is 2^28 indices: the most allowed.
         assert!(check_k("KFold", 1 << 14, 1 << 14).is_ok());
-        let e = check_k("KFold", 100_000, 100_000).unwrap_err().to_string();
+        let e = check_k("KFold", 20_000, 20_000).unwrap_err().to_string();
         assert_eq!(
             e,
-            "KFold: n_splits=100000 folds of 100000 samples would hold more than 268435456 \
+            "KFold: n_splits=20000 folds of 20000 samples would hold more than 268435456 \
              row indices in all (2 GiB); lower n_splits"
         );
-        let e = check_total("ShuffleSplit", usize::MAX, 3).unwrap_err();
-        assert!(
-            e.to_string()
-                .starts_with("ShuffleSplit: n_splits=18446744073709551615")
+        // Found by tests/hostile.rs: 30 million folds of 3 samples took 3 GB and seconds.
+        let e = check_total("ShuffleSplit", 30_252_298, 3).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "ShuffleSplit: n_splits=30252298 is more than 65536 folds; lower n_splits"
         );
+        assert!(check_total("ShuffleSplit", 1 << 16, 3).is_ok());
+        assert!(check_total("ShuffleSplit", usize::MAX, 3).is_err());
         assert!(check_k("KFold", usize::MAX, usize::MAX).is_err());
     }
 
