@@ -22,7 +22,8 @@ pub enum Features {
 /// columns or a named subset.
 ///
 /// Cells are trimmed of surrounding spaces and parsed as `f32`; empty, non-numeric and
-/// non-finite cells are errors naming the file, line and column.
+/// non-finite cells, and numbers beyond the `f32` range (±3.4e38), are errors naming the
+/// file, line and column.
 ///
 /// ```
 /// use gradus_data::{CsvOptions, Features};

@@ -9,7 +9,10 @@
 //!   so the same value comes from Rust code or a TOML spec.
 //! - **Errors say where and how to fix.** One [`Error`] enum; CSV errors name the file, the
 //!   line and the column (index and header name) and end with what would fix the input.
-//!   Nothing panics on user input.
+//!   Nothing panics, aborts or hangs on user input (`tests/hostile*.rs` feed it random
+//!   bytes, shapes and numbers): buffers sized from caller numbers are bounded (2³² entries,
+//!   2¹⁶ folds of at most 2²⁸ indices in all, 2³¹ one-hot values) and reserved fallibly, and
+//!   no number silently becomes infinite.
 //! - **scikit-learn's meaning.** [`train_test_split`] sizes its sides as scikit-learn
 //!   (`n_test = ceil(test_size · n)`); [`StandardScaler`] uses the population variance and
 //!   leaves constant columns unscaled; [`MinMaxScaler`] maps constant columns to the low end;
