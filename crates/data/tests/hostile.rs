@@ -16,6 +16,7 @@ fn config() -> ProptestConfig {
     ProptestConfig {
         cases: 300,
         timeout: 10_000,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(6),
         ..ProptestConfig::default()
     }
 }
@@ -71,7 +72,7 @@ fn tensor() -> impl Strategy<Value = Tensor> {
                 .prop_map(move |data| Tensor::from_vec(data, &dims).unwrap())
         },
     );
-    let empty_wide = prop::sample::select(vec![1usize << 40, usize::MAX])
+    let empty_wide = prop::sample::select(vec![1usize << 40, gradus_tensor::Shape::MAX_LEN])
         .prop_map(|cols| Tensor::zeros(&[0, cols]));
     prop_oneof![6 => filled, 1 => empty_wide]
 }

@@ -51,6 +51,7 @@ fn config() -> ProptestConfig {
     ProptestConfig {
         cases: 400,
         timeout: 10_000,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(6),
         ..ProptestConfig::default()
     }
 }
