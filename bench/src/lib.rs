@@ -2,5 +2,6 @@
 //!
 //! Each module defines a workload once (shapes, data, model), so that the binary's JSON
 //! numbers and the criterion numbers measure the same thing.
+#![forbid(unsafe_code)]
 
 pub mod mlp;

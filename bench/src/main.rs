@@ -1,4 +1,5 @@
 //! gradus-bench: one binary, one subcommand per workload, JSON lines out.
+#![forbid(unsafe_code)]
 
 use clap::{Parser, Subcommand};
 use gradus_bench::mlp;

@@ -33,6 +33,7 @@
 //! # Ok::<(), gradus::Error>(())
 //! ```
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod cross_val;
 mod error;

@@ -17,6 +17,7 @@
 //! assert!(svg.starts_with("<svg") && svg.contains("val_loss"));
 //! ```
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod chart;
 
