@@ -9,6 +9,7 @@
 
 mod cache;
 mod config;
+mod numerical;
 mod parzen_estimator;
 mod sampler;
 mod split;

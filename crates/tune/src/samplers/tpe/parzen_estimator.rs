@@ -8,8 +8,9 @@
 //! vectors, and the log-densities of all candidates against all components are computed in
 //! tight loops over the components.
 
-use super::config::{Bandwidth, TpeConfig};
-use super::truncnorm::{LN_SQRT_2PI, log_gauss_mass, ppf};
+use super::config::TpeConfig;
+use super::numerical::Numerical;
+use super::truncnorm::log_gauss_mass;
 use crate::distribution::Distribution;
 use crate::rng::{TrialRng, uniform01};
 
@@ -51,25 +52,6 @@ pub(crate) struct ParzenEstimator {
 enum DimKernels {
     Numerical(Numerical),
     Categorical(Categorical),
-}
-
-/// Truncated (log-)normal kernels of one numerical dimension, in transformed space.
-#[derive(Debug)]
-pub(crate) struct Numerical {
-    pub(crate) mus: Vec<f64>,
-    pub(crate) sigmas: Vec<f64>,
-    inv_sigmas: Vec<f64>,
-    /// `1 / (σ √2)`, so that `((x − μ) · half_inv)² = ((x − μ)/σ)² / 2`.
-    half_inv: Vec<f64>,
-    /// Continuous: `−ln σ − ln √(2π) − ln Z`; discrete: `−ln Z`, Z the mass of `[low, high]`.
-    log_norm: Vec<f64>,
-    /// Transformed bounds (widened by half a step for discrete dimensions, then ln for log).
-    low: f64,
-    high: f64,
-    log: bool,
-    step: Option<f64>,
-    dist_low: f64,
-    dist_high: f64,
 }
 
 /// Categorical kernels: row `k` holds component `k`'s probabilities of the choices.
@@ -419,135 +401,6 @@ fn log_sum_exp(row: &[f64]) -> f64 {
     m + sum.ln()
 }
 
-impl Numerical {
-    fn new(
-        obs: &[f64],
-        d: &Distribution,
-        config: &TpeConfig,
-        order: Option<&[u32]>,
-        pool: &mut Pool,
-    ) -> Self {
-        let (dist_low, dist_high, log, step) = match *d {
-            Distribution::Float {
-                low,
-                high,
-                log,
-                step,
-            } => (low, high, log, step),
-            Distribution::Int {
-                low,
-                high,
-                log,
-                step,
-            } => (low as f64, high as f64, log, Some(step as f64)),
-            Distribution::Categorical { .. } => {
-                unreachable!("categorical dimensions take Categorical")
-            }
-        };
-        let half = step.map_or(0.0, |s| s / 2.0);
-        let (mut low, mut high) = (dist_low - half, dist_high + half);
-        let mut mus = pool.take(obs.len() + 1);
-        mus.extend_from_slice(obs);
-        if log {
-            low = low.ln();
-            high = high.ln();
-            mus.iter_mut().for_each(|m| *m = m.ln());
-        }
-        let range = high - low;
-        let n_obs = mus.len();
-        let prior_mu = 0.5 * (low + high);
-        let (min_sigma, max_sigma) = (config.magic_clip.min_sigma(n_obs, range), range);
-        let mut sigmas = match config.bandwidth {
-            Bandwidth::Optuna => neighbour_bandwidths(&mus, low, high, false, order, pool),
-            Bandwidth::Hyperopt => {
-                let mut with_prior = pool.take(n_obs + 1);
-                with_prior.extend_from_slice(&mus);
-                with_prior.push(prior_mu);
-                // The prior (index n_obs) joins the order at its place; ties put it last.
-                let order = order.map(|o| {
-                    let at = o.partition_point(|&i| with_prior[i as usize] <= prior_mu);
-                    let mut v = o.to_vec();
-                    v.insert(at, n_obs as u32);
-                    v
-                });
-                let mut s =
-                    neighbour_bandwidths(&with_prior, low, high, true, order.as_deref(), pool);
-                s.pop();
-                pool.put(with_prior);
-                s
-            }
-        };
-        sigmas
-            .iter_mut()
-            .for_each(|s| *s = s.clamp(min_sigma, max_sigma));
-        mus.push(prior_mu);
-        sigmas.push(range);
-        // One pass for the per-component constants. Most bandwidths sit at the clip, so ln σ
-        // repeats: it is computed once per run of equal σ.
-        let n_kernels = mus.len();
-        let (mut inv_sigmas, mut half_inv, mut log_norm) = (
-            pool.take(n_kernels),
-            pool.take(n_kernels),
-            pool.take(n_kernels),
-        );
-        // Most bandwidths sit at a clip, so ln σ repeats: the clips' logarithms are computed
-        // once, other values once per run of equal σ.
-        let mut last = (f64::NAN, 0.0);
-        let (ln_min, ln_max) = (min_sigma.ln(), max_sigma.ln());
-        for (&mu, &s) in mus.iter().zip(&sigmas) {
-            let inv = 1.0 / s;
-            inv_sigmas.push(inv);
-            half_inv.push(inv * std::f64::consts::FRAC_1_SQRT_2);
-            let log_z = log_gauss_mass((low - mu) * inv, (high - mu) * inv);
-            log_norm.push(if step.is_some() {
-                -log_z
-            } else {
-                let ln_s = if s == min_sigma {
-                    ln_min
-                } else if s == max_sigma {
-                    ln_max
-                } else {
-                    if s != last.0 {
-                        last = (s, s.ln());
-                    }
-                    last.1
-                };
-                -ln_s - LN_SQRT_2PI - log_z
-            });
-        }
-        Numerical {
-            mus,
-            sigmas,
-            inv_sigmas,
-            half_inv,
-            log_norm,
-            low,
-            high,
-            log,
-            step,
-            dist_low,
-            dist_high,
-        }
-    }
-
-    /// A draw from component `k` with uniform quantile `q`, back in internal (natural) space.
-    fn sample(&self, k: usize, q: f64) -> f64 {
-        let (mu, s) = (self.mus[k], self.sigmas[k]);
-        let z = ppf(q, (self.low - mu) / s, (self.high - mu) / s);
-        let mut x = (mu + s * z).clamp(self.low, self.high);
-        if self.log {
-            x = x.exp();
-        }
-        match self.step {
-            Some(step) => {
-                let snapped = self.dist_low + ((x - self.dist_low) / step).round() * step;
-                snapped.clamp(self.dist_low, self.dist_high)
-            }
-            None => x.clamp(self.dist_low, self.dist_high),
-        }
-    }
-}
-
 impl Categorical {
     fn new(obs: &[f64], n_choices: usize, prior_weight: f64) -> Self {
         let probs = if obs.is_empty() {
@@ -585,64 +438,6 @@ impl Categorical {
         }
         (self.n_choices - 1) as f64
     }
-}
-
-/// The neighbour bandwidth rule: sort, add `low` / `high` as sentinels,
-/// `σᵢ = max(xᵢ − xᵢ₋₁, xᵢ₊₁ − xᵢ)`; unless `consider_endpoints`, with two or more points the
-/// first and last use their inner neighbour only. Returned in the input order.
-pub(crate) fn neighbour_bandwidths(
-    mus: &[f64],
-    low: f64,
-    high: f64,
-    consider_endpoints: bool,
-    order: Option<&[u32]>,
-    pool: &mut Pool,
-) -> Vec<f64> {
-    let n = mus.len();
-    let owned;
-    let order: &[u32] = match order {
-        Some(o) => o,
-        None => {
-            // Sort (value, index) as integers: the f64 bits mapped to an order-preserving u64.
-            let key = |m: f64| {
-                let b = m.to_bits();
-                if b >> 63 == 1 { !b } else { b | (1 << 63) }
-            };
-            let mut pairs: Vec<(u64, u32)> = mus
-                .iter()
-                .enumerate()
-                .map(|(i, &m)| (key(m), i as u32))
-                .collect();
-            pairs.sort_unstable();
-            owned = pairs.into_iter().map(|(_, i)| i).collect::<Vec<u32>>();
-            &owned
-        }
-    };
-    let at = |i: usize| -> f64 {
-        // Sorted values with sentinels: 0 → low, 1..=n → points, n + 1 → high.
-        if i == 0 {
-            low
-        } else if i == n + 1 {
-            high
-        } else {
-            mus[order[i - 1] as usize]
-        }
-    };
-    let mut out = pool.take(n + 1);
-    out.resize(n, 0.0);
-    for i in 0..n {
-        let s = i + 1;
-        let mut sigma = (at(s) - at(s - 1)).max(at(s + 1) - at(s));
-        if !consider_endpoints && n >= 2 {
-            if i == 0 {
-                sigma = at(2) - at(1);
-            } else if i == n - 1 {
-                sigma = at(n) - at(n - 1);
-            }
-        }
-        out[order[i] as usize] = sigma;
-    }
-    out
 }
 
 #[cfg(test)]
