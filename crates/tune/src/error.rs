@@ -52,6 +52,23 @@ pub enum Error {
         /// Step given.
         step: f64,
     },
+    /// A stepped float range with more than 2^53 points, which floats cannot tell apart.
+    #[error(
+        "parameter `{name}`: step {step} divides [{low}, {high}] into more than 2^53 points, \
+         which floats cannot tell apart; use a step of at least {min_step} or no step"
+    )]
+    TooManySteps {
+        /// Parameter name.
+        name: String,
+        /// Lower bound.
+        low: f64,
+        /// Upper bound.
+        high: f64,
+        /// Step given.
+        step: f64,
+        /// The smallest step that keeps the range within 2^53 points.
+        min_step: f64,
+    },
     /// A log scale combined with a step the distribution cannot honour.
     #[error(
         "parameter `{name}`: log scale and step cannot be combined (floats take no step on a \

@@ -37,6 +37,15 @@ pub fn below(rng: &mut TrialRng, n: u64) -> u64 {
     ((rng.next_u64() as u128 * n as u128) >> 64) as u64
 }
 
+/// A uniform integer in `0..=n_max`, also for `n_max = u64::MAX` (the whole `u64` range);
+/// the same draw as `below(rng, n_max + 1)` otherwise.
+pub fn below_inclusive(rng: &mut TrialRng, n_max: u64) -> u64 {
+    match n_max.checked_add(1) {
+        Some(n) => below(rng, n),
+        None => rng.next_u64(),
+    }
+}
+
 /// A seed from the operating system's hash randomness, for studies created without a seed.
 pub(crate) fn entropy_seed() -> u64 {
     use std::hash::{BuildHasher, Hasher};

@@ -110,9 +110,10 @@ impl Trial {
         })
     }
 
-    /// A value from any [`Distribution`] (validate it first when it does not come from the
-    /// constructors).
+    /// A value from any [`Distribution`]; one that does not come from the constructors (a
+    /// literal, a deserialized one) is validated first.
     pub fn suggest(&mut self, name: &str, distribution: Distribution) -> Result<ParamValue> {
+        distribution.validate(name)?;
         if let Some((value, previous)) = self.params.get(name) {
             if *previous == distribution {
                 return Ok(value.clone());
@@ -124,16 +125,14 @@ impl Trial {
                 requested: distribution.to_string(),
             });
         }
-        let value = self.draw(name, &distribution)?;
-        let internal =
-            distribution
-                .to_internal(&value)
-                .ok_or_else(|| Error::IncompatibleValue {
-                    name: name.into(),
-                    value: value.to_string(),
-                    distribution: distribution.to_string(),
-                })?;
-        let value = distribution.from_internal(internal);
+        let drawn = self.draw(name, &distribution)?;
+        let value = distribution
+            .normalize(&drawn)
+            .ok_or_else(|| Error::IncompatibleValue {
+                name: name.into(),
+                value: drawn.to_string(),
+                distribution: distribution.to_string(),
+            })?;
         self.shared
             .storage
             .set_trial_param(self.id, name, &value, &distribution)?;
@@ -144,17 +143,17 @@ impl Trial {
 
     fn draw(&mut self, name: &str, d: &Distribution) -> Result<ParamValue> {
         if d.is_single() {
-            return Ok(d.from_internal(match d {
-                Distribution::Float { low, .. } => *low,
-                Distribution::Int { low, .. } => *low as f64,
-                Distribution::Categorical { .. } => 0.0,
-            }));
+            return Ok(match d {
+                Distribution::Float { low, .. } => ParamValue::Float(*low),
+                Distribution::Int { low, .. } => ParamValue::Int(*low),
+                Distribution::Categorical { choices } => choices[0].clone(),
+            });
         }
         if let Some(v) = self.fixed.get(name) {
             return Ok(v.clone());
         }
         if let Some(v) = self.relative.get(name)
-            && d.to_internal(v).is_some_and(|x| d.contains(x))
+            && d.contains_value(v)
         {
             return Ok(v.clone());
         }

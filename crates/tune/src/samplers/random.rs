@@ -2,10 +2,11 @@
 
 use super::{Sampler, SamplerContext};
 use crate::distribution::Distribution;
+use crate::distribution::grid::{grid_point, int_grid_point, int_steps, lerp, steps_in};
 use crate::error::Result;
 use crate::frozen_trial::FrozenTrial;
 use crate::param::ParamValue;
-use crate::rng::{TrialRng, below, uniform01};
+use crate::rng::{TrialRng, below, below_inclusive, uniform01};
 
 /// Draws every parameter independently and uniformly (scikit-learn's `RandomizedSearchCV`,
 /// Optuna's `RandomSampler`).
@@ -13,7 +14,8 @@ use crate::rng::{TrialRng, below, uniform01};
 /// Floats are uniform on `[low, high]`, or on `[ln low, ln high]` for log scales; stepped floats
 /// and integers are uniform over their grid points; log integers are uniform on
 /// `[ln(low − ½), ln(high + ½)]` and rounded (Optuna's transform); categoricals are uniform over
-/// the choices.
+/// the choices. Any valid range works, up to `[−f64::MAX, f64::MAX]` and `[i64::MIN, i64::MAX]`
+/// (widths that overflow are handled in halves or in `i128`).
 ///
 /// With a seed, the draws are exactly reproducible:
 ///
@@ -35,15 +37,20 @@ impl Sampler for RandomSampler {
         &self,
         _ctx: &SamplerContext<'_>,
         _trial: &FrozenTrial,
-        _name: &str,
+        name: &str,
         distribution: &Distribution,
         rng: &mut TrialRng,
     ) -> Result<ParamValue> {
+        distribution.validate(name)?;
         Ok(sample_uniform(distribution, rng))
     }
 }
 
 /// One uniform draw from `distribution` (see [`RandomSampler`] for the exact law).
+///
+/// `distribution` should be valid ([`Distribution::validate`], as [`RandomSampler`] checks):
+/// an invalid one gives an unspecified value (a categorical without choices gives `false`),
+/// never a panic.
 pub fn sample_uniform(distribution: &Distribution, rng: &mut TrialRng) -> ParamValue {
     match *distribution {
         Distribution::Float {
@@ -57,16 +64,18 @@ pub fn sample_uniform(distribution: &Distribution, rng: &mut TrialRng) -> ParamV
             }
             let x = match step {
                 Some(s) => {
-                    let n = ((high - low) / s).round() as u64;
-                    low + below(rng, n + 1) as f64 * s
+                    // At most 2^53 steps (validated), so the index is exact as u64 and f64.
+                    let n = steps_in(low, high, s).round() as u64;
+                    grid_point(low, below_inclusive(rng, n) as f64, s)
                 }
                 None if log => {
                     let (a, b) = (low.ln(), high.ln());
                     (a + uniform01(rng) * (b - a)).exp()
                 }
-                None => low + uniform01(rng) * (high - low),
+                None => lerp(low, high, uniform01(rng)),
             };
-            ParamValue::Float(x.clamp(low, high))
+            // max / min rather than clamp: no panic even for an invalid low > high.
+            ParamValue::Float(x.max(low).min(high))
         }
         Distribution::Int {
             low,
@@ -80,15 +89,16 @@ pub fn sample_uniform(distribution: &Distribution, rng: &mut TrialRng) -> ParamV
             if log {
                 let (a, b) = ((low as f64 - 0.5).ln(), (high as f64 + 0.5).ln());
                 let x = (a + uniform01(rng) * (b - a)).exp().round() as i64;
-                ParamValue::Int(x.clamp(low, high))
+                ParamValue::Int(x.max(low).min(high))
             } else {
-                let n = ((high - low) / step) as u64;
-                ParamValue::Int(low + below(rng, n + 1) as i64 * step)
+                let k = below_inclusive(rng, int_steps(low, high, step));
+                ParamValue::Int(int_grid_point(low, k, step))
             }
         }
-        Distribution::Categorical { ref choices } => {
-            choices[below(rng, choices.len() as u64) as usize].clone()
-        }
+        Distribution::Categorical { ref choices } => choices
+            .get(below(rng, choices.len() as u64) as usize)
+            .cloned()
+            .unwrap_or(ParamValue::Bool(false)),
     }
 }
 

@@ -8,6 +8,7 @@
 use super::parzen_estimator::Pool;
 use super::sampler::RELATIVE_PARAMS_KEY;
 use crate::distribution::Distribution;
+use crate::error::{Error, Result};
 use crate::frozen_trial::{FrozenTrial, StudyId};
 use crate::param::ParamValue;
 use crate::trial_state::TrialState;
@@ -104,13 +105,24 @@ fn intersect(space: &mut Option<BTreeMap<String, Distribution>>, t: &FrozenTrial
 
 /// The observations of `trials` over `space` (internal representation), with their sorted
 /// orders. Running trials contribute the parameters shared under [`RELATIVE_PARAMS_KEY`] as
-/// well. Finished trials' rows come from (and go to) `data`.
+/// well. Finished trials' rows come from (and go to) `data`, indexed by trial number: every
+/// number must be below `n_study_trials` (storages number trials 0, 1, 2, … densely), which
+/// bounds the memory the index takes.
 pub(crate) fn observations(
     trials: &[&FrozenTrial],
     space: &[(&str, &Distribution)],
     data: &mut SpaceData,
     pool: &mut Pool,
-) -> Observations {
+    n_study_trials: usize,
+) -> Result<Observations> {
+    let limit = n_study_trials.min(u32::MAX as usize);
+    if let Some(t) = trials.iter().find(|t| t.number >= limit as u64) {
+        return Err(Error::Storage(format!(
+            "trial number {} is not below the study's {n_study_trials} trials (or 2^32); a \
+             storage must number a study's trials 0, 1, 2, … densely",
+            t.number
+        )));
+    }
     let dims = space.len();
     if data.sorted.len() != dims {
         data.sorted = vec![Vec::new(); dims];
@@ -184,7 +196,7 @@ pub(crate) fn observations(
             order
         })
         .collect();
-    Observations { cols, kept, orders }
+    Ok(Observations { cols, kept, orders })
 }
 
 /// One trial's internal values over `space`, if it has them all.

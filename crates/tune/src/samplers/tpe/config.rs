@@ -147,13 +147,17 @@ pub enum TpeMode {
     Univariate,
 }
 
+/// The most candidates a proposal may draw: 2^20. Each is drawn, stored and scored against
+/// every kernel, so larger counts only exhaust memory and time.
+pub const MAX_EI_CANDIDATES: usize = 1 << 20;
+
 /// Settings of [`super::TpeSampler`]. `Default` is Optuna 5's `TPESampler()`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TpeConfig {
     /// Finished (Complete + Pruned) trials sampled at random before TPE starts (10).
     pub n_startup_trials: usize,
-    /// Candidates drawn from `l(x)` per proposal (24).
+    /// Candidates drawn from `l(x)` per proposal (24; at most [`MAX_EI_CANDIDATES`]).
     pub n_ei_candidates: usize,
     /// Joint or per-parameter modelling (multivariate).
     pub mode: TpeMode,
@@ -234,10 +238,14 @@ impl TpeConfig {
 
     /// Checks the ranges of the settings.
     pub fn validate(&self) -> Result<()> {
-        if self.n_ei_candidates == 0 {
+        if !(1..=MAX_EI_CANDIDATES).contains(&self.n_ei_candidates) {
             return Err(Error::InvalidConfig {
                 name: "n_ei_candidates",
-                reason: "must be at least 1".into(),
+                reason: format!(
+                    "must be between 1 and {MAX_EI_CANDIDATES} (each proposal draws and scores \
+                     every candidate), got {}",
+                    self.n_ei_candidates
+                ),
             });
         }
         if !(self.prior_weight > 0.0 && self.prior_weight.is_finite()) {

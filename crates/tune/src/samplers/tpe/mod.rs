@@ -15,5 +15,5 @@ mod sampler;
 mod split;
 mod truncnorm;
 
-pub use config::{Bandwidth, Gamma, MagicClip, TpeConfig, TpeMode, Weighting};
+pub use config::{Bandwidth, Gamma, MAX_EI_CANDIDATES, MagicClip, TpeConfig, TpeMode, Weighting};
 pub use sampler::{RELATIVE_PARAMS_KEY, TpeSampler};

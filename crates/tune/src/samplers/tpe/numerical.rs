@@ -1,11 +1,38 @@
 //! The kernels of one numerical dimension of the Parzen estimator: truncated normals in
 //! transformed space, their bandwidths by the neighbour rule and the magic clip, and draws
 //! from them.
+//!
+//! The transformed space is `t(x) = ln x` for log scales and `t(x) = s·x` otherwise, where the
+//! scale `s` is a power of two chosen from the largest bound magnitude `m`: `2⁻⁶⁴` when
+//! `m > 2¹⁰⁰⁰` (so that widths such as `f64::MAX − (−f64::MAX)`, half steps and sums stay
+//! finite), `2⁹⁶⁰` when `0 < m < 2⁻⁹⁰⁰` (so that kernel widths do not underflow), else 1.
+//! Multiplying by a power of two is exact, so with `s = 1` — every ordinary range — the
+//! arithmetic is bit for bit Optuna's, and otherwise it is Optuna's kernels rescaled.
+//! Bandwidths are clipped as numpy's `clip(σ, σ_min, range)` (the range wins when the clip's
+//! floor exceeds it) and kept above `range · 2⁻⁶⁰`, so that every `1/σ` and every
+//! standardized bound `(b − μ)/σ` is finite.
 
 use super::config::{Bandwidth, TpeConfig};
 use super::parzen_estimator::Pool;
 use super::truncnorm::{LN_SQRT_2PI, log_gauss_mass, ppf};
 use crate::distribution::Distribution;
+use crate::distribution::grid::{grid_point, steps_in};
+
+/// The smallest bandwidth relative to the range, `2⁻⁶⁰`: far below any magic clip, and high
+/// enough that `range / σ` stays below 2⁶¹.
+const MIN_RELATIVE_SIGMA: f64 = 1.0 / (1u64 << 60) as f64;
+
+/// The scale `s` of a linear dimension with bounds `low`, `high` (see the module docs).
+fn linear_scale(low: f64, high: f64) -> f64 {
+    let m = low.abs().max(high.abs());
+    if m > 2f64.powi(1000) {
+        2f64.powi(-64)
+    } else if m > 0.0 && m < 2f64.powi(-900) {
+        2f64.powi(960)
+    } else {
+        1.0
+    }
+}
 
 /// Truncated (log-)normal kernels of one numerical dimension, in transformed space.
 #[derive(Debug)]
@@ -22,6 +49,8 @@ pub(crate) struct Numerical {
     pub(crate) high: f64,
     pub(crate) log: bool,
     pub(crate) step: Option<f64>,
+    /// The scale `s` of a linear dimension (1 for log scales).
+    pub(crate) scale: f64,
     dist_low: f64,
     dist_high: f64,
 }
@@ -52,15 +81,29 @@ impl Numerical {
             }
         };
         let half = step.map_or(0.0, |s| s / 2.0);
-        let (mut low, mut high) = (dist_low - half, dist_high + half);
+        let scale = if log {
+            1.0
+        } else {
+            linear_scale(dist_low, dist_high)
+        };
+        let (low, high) = if log {
+            ((dist_low - half).ln(), (dist_high + half).ln())
+        } else {
+            (
+                dist_low * scale - half * scale,
+                dist_high * scale + half * scale,
+            )
+        };
         let mut mus = pool.take(obs.len() + 1);
-        mus.extend_from_slice(obs);
-        if log {
-            low = low.ln();
-            high = high.ln();
-            mus.iter_mut().for_each(|m| *m = m.ln());
-        }
-        let range = high - low;
+        // Observations outside the range (an enqueued or grid value used with a warning) are
+        // clamped into it, as the kernels' truncation assumes.
+        mus.extend(obs.iter().map(|&o| {
+            let o = o.max(dist_low).min(dist_high);
+            if log { o.ln() } else { o * scale }
+        }));
+        // A single-valued range never gets here (samplers return its value); should one, the
+        // kernels stay finite.
+        let range = (high - low).max(f64::MIN_POSITIVE);
         let n_obs = mus.len();
         let prior_mu = 0.5 * (low + high);
         let (min_sigma, max_sigma) = (config.magic_clip.min_sigma(n_obs, range), range);
@@ -84,9 +127,10 @@ impl Numerical {
                 s
             }
         };
+        let floor = max_sigma * MIN_RELATIVE_SIGMA;
         sigmas
             .iter_mut()
-            .for_each(|s| *s = s.clamp(min_sigma, max_sigma));
+            .for_each(|s| *s = s.max(min_sigma).min(max_sigma).max(floor));
         mus.push(prior_mu);
         sigmas.push(range);
         // One pass for the per-component constants. Most bandwidths sit at the clip, so ln σ
@@ -132,26 +176,33 @@ impl Numerical {
             high,
             log,
             step,
+            scale,
             dist_low,
             dist_high,
         }
+    }
+
+    /// `t(x)`: an internal value in the kernels' space.
+    pub(crate) fn transform(&self, x: f64) -> f64 {
+        if self.log { x.ln() } else { x * self.scale }
     }
 
     /// A draw from component `k` with uniform quantile `q`, back in internal (natural) space.
     pub(crate) fn sample(&self, k: usize, q: f64) -> f64 {
         let (mu, s) = (self.mus[k], self.sigmas[k]);
         let z = ppf(q, (self.low - mu) / s, (self.high - mu) / s);
-        let mut x = (mu + s * z).clamp(self.low, self.high);
-        if self.log {
-            x = x.exp();
-        }
-        match self.step {
-            Some(step) => {
-                let snapped = self.dist_low + ((x - self.dist_low) / step).round() * step;
-                snapped.clamp(self.dist_low, self.dist_high)
-            }
-            None => x.clamp(self.dist_low, self.dist_high),
-        }
+        // max / min: a clamp that cannot panic, equal to `clamp` on these ordered bounds.
+        let t = (mu + s * z).max(self.low).min(self.high);
+        let x = if self.log { t.exp() } else { t / self.scale };
+        let x = match self.step {
+            Some(step) => grid_point(
+                self.dist_low,
+                steps_in(self.dist_low, x, step).round(),
+                step,
+            ),
+            None => x,
+        };
+        x.max(self.dist_low).min(self.dist_high)
     }
 }
 

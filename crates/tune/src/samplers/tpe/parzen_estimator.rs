@@ -85,7 +85,13 @@ impl ParzenEstimator {
             w.push(prior_weight);
         }
         let total: f64 = w.iter().sum();
-        w.iter_mut().for_each(|x| *x /= total);
+        if total.is_finite() && total > 0.0 {
+            w.iter_mut().for_each(|x| *x /= total);
+        } else {
+            // Weights that overflow their sum: fall back to equal weights.
+            let n = w.len() as f64;
+            w.iter_mut().for_each(|x| *x = 1.0 / n);
+        }
         let mut log_weights = pool.take(w.len());
         log_weights.extend(w.iter().map(|x| x.ln()));
         let mut acc = 0.0;
@@ -298,18 +304,16 @@ impl DimKernels {
             DimKernels::Numerical(num) => match num.step {
                 None => {
                     let tol = 1e-12 * (1.0 + num.low.abs().max(num.high.abs()));
-                    let x = if num.log { xi.ln() } else { xi };
+                    let x = num.transform(xi);
                     (x >= num.low - tol && x <= num.high + tol)
-                        .then(|| Coord::Continuous(x.clamp(num.low, num.high)))
+                        .then(|| Coord::Continuous(x.max(num.low).min(num.high)))
                 }
-                Some(step) => {
-                    let (left, right) = (xi - step / 2.0, xi + step / 2.0);
-                    Some(if num.log {
-                        Coord::Discrete(left.ln(), right.ln())
-                    } else {
-                        Coord::Discrete(left, right)
-                    })
-                }
+                Some(step) => Some(if num.log {
+                    Coord::Discrete((xi - step / 2.0).ln(), (xi + step / 2.0).ln())
+                } else {
+                    let (x, half) = (xi * num.scale, step / 2.0 * num.scale);
+                    Coord::Discrete(x - half, x + half)
+                }),
             },
             DimKernels::Categorical(_) => Some(Coord::Categorical(xi as usize)),
         }
@@ -409,7 +413,9 @@ impl Categorical {
             let n_kernels = obs.len() + 1;
             let mut p = vec![prior_weight / n_kernels as f64; n_kernels * n_choices];
             for (i, &o) in obs.iter().enumerate() {
-                p[i * n_choices + o as usize] += 1.0;
+                if let Some(p) = p.get_mut(i * n_choices + o as usize) {
+                    *p += 1.0;
+                }
             }
             for row in p.chunks_exact_mut(n_choices) {
                 let sum: f64 = row.iter().sum();

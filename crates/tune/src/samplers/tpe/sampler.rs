@@ -5,7 +5,7 @@ use super::config::{TpeConfig, TpeMode, Weighting};
 use super::parzen_estimator::{ParzenEstimator, Pool};
 use super::split::split_trials;
 use crate::distribution::Distribution;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::frozen_trial::FrozenTrial;
 use crate::param::ParamValue;
 use crate::rng::TrialRng;
@@ -94,7 +94,7 @@ impl TpeSampler {
         trial: &FrozenTrial,
         space: &[(&str, &Distribution)],
         pool: &mut Pool,
-    ) -> (ParzenEstimator, ParzenEstimator) {
+    ) -> Result<(ParzenEstimator, ParzenEstimator)> {
         let c = &self.config;
         let trials: Vec<&FrozenTrial> = ctx
             .trials
@@ -120,9 +120,10 @@ impl TpeSampler {
                 cache.spaces.clear();
             }
             let data = cache.spaces.entry(format!("{space:?}")).or_default();
+            let n = ctx.trials.len();
             (
-                observations(&below, space, data, pool),
-                observations(&above, space, data, pool),
+                observations(&below, space, data, pool, n)?,
+                observations(&above, space, data, pool, n)?,
             )
         };
         let (obs_below, obs_above) = (&below_obs.kept, &above_obs.kept);
@@ -157,7 +158,7 @@ impl TpeSampler {
         for col in below_obs.cols.into_iter().chain(above_obs.cols) {
             pool.put(col);
         }
-        (l, g)
+        Ok((l, g))
     }
 
     fn propose(
@@ -168,7 +169,7 @@ impl TpeSampler {
         rng: &mut TrialRng,
     ) -> Result<Vec<ParamValue>> {
         let mut pool = std::mem::take(&mut self.cache().for_study(ctx.study_id).pool);
-        let (l, g) = self.estimators(ctx, trial, space, &mut pool);
+        let (l, g) = self.estimators(ctx, trial, space, &mut pool)?;
         let candidates = l.sample(rng, self.config.n_ei_candidates);
         let ll = l.log_pdf(&candidates);
         let lg = g.log_pdf(&candidates);
@@ -184,11 +185,19 @@ impl TpeSampler {
                 best_score = score;
             }
         }
-        Ok(space
+        // `value_near` keeps ints on their grid exactly, also beyond 2^53 where the kernels'
+        // f64 snapping cannot.
+        space
             .iter()
             .zip(&candidates)
-            .map(|((_, d), col)| d.from_internal(col[best]))
-            .collect())
+            .map(|((name, d), col)| {
+                col.get(best)
+                    .and_then(|&x| d.value_near(x))
+                    .ok_or_else(|| Error::EmptyChoices {
+                        name: (*name).into(),
+                    })
+            })
+            .collect()
     }
 }
 
@@ -208,14 +217,19 @@ fn ei_weights(
         .filter(|t| !below.iter().any(|b| b.number == t.number))
         .filter_map(|t| loss(t))
         .fold(f64::INFINITY, f64::min);
+    let uniform = || (vec![1.0; kept.len()], prior_weight);
     if !threshold.is_finite() || kept.is_empty() {
-        return (vec![1.0; kept.len()], prior_weight);
+        return uniform();
     }
     let w: Vec<f64> = kept
         .iter()
         .map(|&i| (threshold - loss(below[i]).unwrap_or(threshold)).max(1e-12))
         .collect();
     let mean = w.iter().sum::<f64>() / w.len() as f64;
+    if !mean.is_finite() {
+        // Gaps that overflow (losses of ±1e308 or ±∞): no weighting is meaningful.
+        return uniform();
+    }
     (w, mean)
 }
 
@@ -237,6 +251,9 @@ impl Sampler for TpeSampler {
             .search_space(ctx.trials);
         if space.is_empty() {
             return Ok(BTreeMap::new());
+        }
+        for (name, d) in &space {
+            d.validate(name)?;
         }
         let space_refs: Vec<(&str, &Distribution)> =
             space.iter().map(|(n, d)| (n.as_str(), d)).collect();
@@ -260,7 +277,8 @@ impl Sampler for TpeSampler {
         distribution: &Distribution,
         rng: &mut TrialRng,
     ) -> Result<ParamValue> {
-        if Self::n_finished(ctx) < self.config.n_startup_trials {
+        distribution.validate(name)?;
+        if Self::n_finished(ctx) < self.config.n_startup_trials || distribution.is_single() {
             return Ok(sample_uniform(distribution, rng));
         }
         let mut v = self.propose(ctx, trial, &[(name, distribution)], rng)?;
@@ -446,7 +464,9 @@ mod pipeline_tests {
         let ctx = test_context(&s, study, Direction::Minimize, 0, &trials);
         let space = [("c", &c_d), ("n", &n_d), ("x", &x_d), ("y", &y_d)];
         let sampler = TpeSampler::default();
-        let (l, g) = sampler.estimators(&ctx, &current, &space, &mut Pool::default());
+        let (l, g) = sampler
+            .estimators(&ctx, &current, &space, &mut Pool::default())
+            .unwrap();
         let pts = [
             vec![0.0, 1.0, 2.0],
             vec![1.0, 4.0, 8.0],

@@ -38,6 +38,8 @@ pub(crate) fn split_trials<'a>(
             _ => {}
         }
     }
+    // n_below may be huge (a cap of usize::MAX means "no cap"); no more than all trials fit.
+    let n_below = n_below.min(trials.len());
     let mut good = Vec::with_capacity(n_below);
     for group in [&mut complete, &mut pruned] {
         let k = (n_below - good.len()).min(group.len());

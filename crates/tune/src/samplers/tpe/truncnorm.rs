@@ -138,7 +138,7 @@ pub(crate) fn ppf(q: f64, a: f64, b: f64) -> f64 {
     } else {
         ppf_log_space(q, a, b)
     };
-    x.clamp(a, b)
+    x.max(a).min(b)
 }
 
 /// Optuna's `_truncnorm.ppf`: Newton on ln Φ, accurate far in the tails.

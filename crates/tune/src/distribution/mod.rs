@@ -1,4 +1,11 @@
 //! Parameter distributions: the search space of one parameter.
+//!
+//! Any finite bounds are accepted, up to `[−f64::MAX, f64::MAX]` and `[i64::MIN, i64::MAX]`:
+//! range arithmetic never overflows ([`grid`] works in halves for floats and in `i128` for
+//! ints). The one range that is refused is a stepped float range of more than 2^53 points.
+
+pub(crate) mod grid;
+mod values;
 
 use crate::error::{Error, Result};
 use crate::param::ParamValue;
@@ -88,6 +95,16 @@ impl Distribution {
                     step,
                 });
             }
+            let steps = grid::steps_in(low, high, step);
+            if steps > grid::MAX_FLOAT_STEPS {
+                return Err(Error::TooManySteps {
+                    name: name.into(),
+                    low,
+                    high,
+                    step,
+                    min_step: step * (steps / grid::MAX_FLOAT_STEPS),
+                });
+            }
             high = adjust_high(low, high, step);
         }
         Ok(Distribution::Float {
@@ -122,11 +139,8 @@ impl Distribution {
         if log && step != 1 {
             return Err(Error::LogWithStep { name: name.into() });
         }
-        let width = high.checked_sub(low).ok_or_else(|| Error::InvalidConfig {
-            name: "int range",
-            reason: format!("parameter `{name}`: the range [{low}, {high}] overflows i64"),
-        })?;
-        if step > width && width > 0 {
+        let width = i128::from(high) - i128::from(low);
+        if i128::from(step) > width && width > 0 {
             return Err(Error::StepLargerThanRange {
                 name: name.into(),
                 low: low as f64,
@@ -134,7 +148,7 @@ impl Distribution {
                 step: step as f64,
             });
         }
-        let high = low + (width / step) * step;
+        let high = grid::int_grid_point(low, grid::int_steps(low, high, step), step);
         Ok(Distribution::Int {
             low,
             high,
@@ -151,92 +165,26 @@ impl Distribution {
         Ok(Distribution::Categorical { choices })
     }
 
-    /// Checks a distribution that did not come from the constructors (e.g. deserialized).
+    /// Checks a distribution that did not come from the constructors (built as a literal or
+    /// deserialized): the constructors' checks, without copying the choices.
     pub fn validate(&self, name: &str) -> Result<()> {
-        let rebuilt = match self {
+        match *self {
             Distribution::Float {
                 low,
                 high,
                 log,
                 step,
-            } => Distribution::float(name, *low, *high, *log, *step)?,
+            } => Distribution::float(name, low, high, log, step).map(drop),
             Distribution::Int {
                 low,
                 high,
                 log,
                 step,
-            } => Distribution::int(name, *low, *high, *log, *step)?,
-            Distribution::Categorical { choices } => {
-                Distribution::categorical(name, choices.clone())?
+            } => Distribution::int(name, low, high, log, step).map(drop),
+            Distribution::Categorical { ref choices } if choices.is_empty() => {
+                Err(Error::EmptyChoices { name: name.into() })
             }
-        };
-        let _ = rebuilt;
-        Ok(())
-    }
-
-    /// True when the distribution has exactly one value (samplers skip such parameters).
-    pub fn is_single(&self) -> bool {
-        match self {
-            Distribution::Float { low, high, .. } => low == high,
-            Distribution::Int { low, high, .. } => low == high,
-            Distribution::Categorical { choices } => choices.len() == 1,
-        }
-    }
-
-    /// The internal representation used by samplers: the number itself for numeric
-    /// distributions, the choice index for categorical ones. `None` when the value's kind does
-    /// not fit (a string for a float, a value that is not a choice, a fractional int).
-    pub fn to_internal(&self, value: &ParamValue) -> Option<f64> {
-        match self {
-            Distribution::Float { .. } => value.as_f64(),
-            Distribution::Int { .. } => value.as_i64().map(|i| i as f64),
-            Distribution::Categorical { choices } => choices
-                .iter()
-                .position(|c| c.same_as(value))
-                .map(|i| i as f64),
-        }
-    }
-
-    /// The value for an internal representation (rounded for ints, index for categoricals).
-    pub fn from_internal(&self, x: f64) -> ParamValue {
-        match self {
-            Distribution::Float { .. } => ParamValue::Float(x),
-            Distribution::Int { .. } => ParamValue::Int(x.round() as i64),
-            Distribution::Categorical { choices } => {
-                let i = (x.max(0.0) as usize).min(choices.len() - 1);
-                choices[i].clone()
-            }
-        }
-    }
-
-    /// Whether an internal value lies in the distribution (on its grid, for stepped ones).
-    pub fn contains(&self, x: f64) -> bool {
-        match self {
-            Distribution::Float {
-                low, high, step, ..
-            } => {
-                if !(*low <= x && x <= *high) {
-                    return false;
-                }
-                match step {
-                    None => true,
-                    Some(s) => {
-                        let k = (x - low) / s;
-                        (k - k.round()).abs() < 1e-8
-                    }
-                }
-            }
-            Distribution::Int {
-                low, high, step, ..
-            } => {
-                x.fract() == 0.0
-                    && (*low as f64) <= x
-                    && x <= (*high as f64)
-                    && ((x as i64) - low) % step == 0
-            }
-            Distribution::Categorical { choices } => {
-                x.fract() == 0.0 && x >= 0.0 && (x as usize) < choices.len()
-            }
+            Distribution::Categorical { .. } => Ok(()),
         }
     }
 
@@ -266,8 +214,8 @@ impl Distribution {
 
 /// `high` lowered to the last point of the grid `low + k·step` (tolerating rounding error).
 fn adjust_high(low: f64, high: f64, step: f64) -> f64 {
-    let k = ((high - low) / step + 1e-9).floor();
-    let adjusted = low + k * step;
+    let k = (grid::steps_in(low, high, step) + 1e-9).floor();
+    let adjusted = grid::grid_point(low, k, step);
     if (adjusted - high).abs() <= 1e-9 * high.abs().max(1.0) {
         high
     } else {
@@ -386,19 +334,6 @@ mod tests {
                 .unwrap()
                 .is_single()
         );
-    }
-
-    #[test]
-    fn internal_representation_round_trips() {
-        let d = Distribution::categorical("a", vec!["relu".into(), "tanh".into()]).unwrap();
-        assert_eq!(d.to_internal(&"tanh".into()), Some(1.0));
-        assert_eq!(d.to_internal(&"gelu".into()), None);
-        assert_eq!(d.from_internal(1.0), ParamValue::from("tanh"));
-        let d = Distribution::int("n", 1, 9, false, 2).unwrap();
-        assert!(d.contains(5.0) && !d.contains(4.0) && !d.contains(11.0));
-        assert_eq!(d.from_internal(4.9999), ParamValue::Int(5));
-        let d = Distribution::float("x", 0.0, 1.0, false, Some(0.25)).unwrap();
-        assert!(d.contains(0.75) && !d.contains(0.7));
     }
 
     #[test]
