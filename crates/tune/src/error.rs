@@ -202,6 +202,19 @@ pub enum Error {
         "a worker thread panicked outside the objective (in a study callback?); finished trials are kept in the storage"
     )]
     WorkerPanicked,
+    /// A sampler or pruner panicked (a bug in it); the call that ran it fails instead.
+    #[error(
+        "the {component} panicked while {task}: {message} (a bug in the {component}; report it \
+         with this message, and use another {component} meanwhile)"
+    )]
+    Panicked {
+        /// `sampler` or `pruner`.
+        component: &'static str,
+        /// What it was asked to do.
+        task: String,
+        /// The panic message.
+        message: String,
+    },
     /// The one-thread rayon pool of a worker could not be built.
     #[error("could not build a worker's thread pool: {0}")]
     ThreadPool(#[from] rayon::ThreadPoolBuildError),

@@ -55,6 +55,7 @@ mod distribution;
 mod error;
 mod export;
 mod frozen_trial;
+mod guard;
 mod optimize;
 mod param;
 pub mod pruners;

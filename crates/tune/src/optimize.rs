@@ -3,6 +3,7 @@
 use crate::callback::{Control, StudyCallback};
 use crate::error::{Error, Result, TrialError};
 use crate::frozen_trial::FrozenTrial;
+use crate::guard::panic_message;
 use crate::study::Study;
 use crate::trial::Trial;
 use crate::trial_state::TrialState;
@@ -285,15 +286,5 @@ impl Study {
                 state.stop(StopReason::Callback);
             }
         }
-    }
-}
-
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic payload".into()
     }
 }

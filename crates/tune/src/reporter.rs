@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::error::Result;
 use crate::frozen_trial::TrialId;
+use crate::guard::guarded;
 use crate::pruners::PrunerContext;
 use crate::study::StudyShared;
 
@@ -50,7 +51,8 @@ impl TrialReporter {
             .set_trial_intermediate_value(self.id, step, value)
     }
 
-    /// Asks the study's pruner whether the trial should stop now.
+    /// Asks the study's pruner whether the trial should stop now. A pruner that panics makes
+    /// this an [`Error::Panicked`](crate::Error::Panicked).
     pub fn should_prune(&self) -> Result<bool> {
         let s = &self.shared;
         let trials = s.storage.get_all_trials(s.study_id, None)?;
@@ -62,7 +64,11 @@ impl TrialReporter {
             direction: s.direction,
             trials: &trials,
         };
-        s.pruner.prune(&ctx, &me)
+        guarded(
+            "pruner",
+            || format!("deciding on trial {}", me.number),
+            || s.pruner.prune(&ctx, &me),
+        )
     }
 }
 

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result, TrialError};
 use crate::frozen_trial::{FAIL_REASON_KEY, FIXED_PARAMS_KEY, FrozenTrial, StudyId};
+use crate::guard::guarded;
 use crate::param::ParamValue;
 use crate::pruners::{MedianPruner, Pruner};
 use crate::rng::{entropy_seed, trial_rng};
@@ -191,7 +192,9 @@ impl Study {
 
     /// Starts a trial: the oldest enqueued (Waiting) trial if any, else a new one — unless the
     /// sampler is exhausted ([`Error::SearchSpaceExhausted`]). The sampler's relative proposal
-    /// is made here.
+    /// is made here; when it fails (an error, or a panic: [`Error::Panicked`]) or the
+    /// enqueued parameters cannot be read, the trial is marked Failed with the reason and the
+    /// error is returned.
     pub fn ask(&self) -> Result<Trial> {
         let s = &*self.shared;
         let _guard = s.ask_lock.lock().unwrap_or_else(|e| e.into_inner());
@@ -199,28 +202,31 @@ impl Study {
             Some(t) => t,
             None => {
                 let trials = s.storage.get_all_trials(s.study_id, None)?;
-                if s.sampler
-                    .is_exhausted(&self.shared.sampler_context(&trials))?
-                {
+                let ctx = self.shared.sampler_context(&trials);
+                let exhausted = guarded(
+                    "sampler",
+                    || "checking whether it is exhausted".into(),
+                    || s.sampler.is_exhausted(&ctx),
+                )?;
+                if exhausted {
                     return Err(Error::SearchSpaceExhausted);
                 }
                 s.storage
                     .create_trial(s.study_id, TrialState::Running, BTreeMap::new())?
             }
         };
-        let fixed: BTreeMap<String, ParamValue> = match frozen.system_attrs.get(FIXED_PARAMS_KEY) {
-            Some(v) => serde_json::from_value(v.clone())?,
-            None => BTreeMap::new(),
-        };
         let mut rng = trial_rng(s.seed, frozen.number);
-        let relative = s
-            .storage
-            .get_all_trials(s.study_id, None)
-            .and_then(|trials| {
-                s.sampler
-                    .sample_relative(&self.shared.sampler_context(&trials), &frozen, &mut rng)
-            });
-        let relative = match relative {
+        let started = fixed_params(&frozen).and_then(|fixed| {
+            let trials = s.storage.get_all_trials(s.study_id, None)?;
+            let ctx = self.shared.sampler_context(&trials);
+            let relative = guarded(
+                "sampler",
+                || format!("making the relative proposal of trial {}", frozen.number),
+                || s.sampler.sample_relative(&ctx, &frozen, &mut rng),
+            )?;
+            Ok((fixed, relative))
+        });
+        let (fixed, relative) = match started {
             Ok(r) => r,
             Err(e) => {
                 // Do not leave a Running trial behind.
@@ -291,7 +297,21 @@ impl Study {
     /// Queues a trial with fixed parameters (Waiting); the next [`Study::ask`] runs it. Its
     /// parameters are used when suggested (values are converted to the suggested distribution;
     /// a kind that does not fit is an error at suggestion time); others are sampled.
+    ///
+    /// NaN and ±∞ are refused: storages record values as JSON, which has neither.
     pub fn enqueue_trial(&self, params: BTreeMap<String, ParamValue>) -> Result<()> {
+        if let Some((name, v)) = params
+            .iter()
+            .find(|(_, v)| matches!(v, ParamValue::Float(x) if !x.is_finite()))
+        {
+            return Err(Error::InvalidConfig {
+                name: "enqueue_trial",
+                reason: format!(
+                    "parameter `{name}`: {v} is not a finite number, and storages record values \
+                     as JSON, which has no NaN or infinity; enqueue a finite value"
+                ),
+            });
+        }
         let attrs = BTreeMap::from([(FIXED_PARAMS_KEY.to_owned(), serde_json::to_value(&params)?)]);
         self.shared
             .storage
@@ -319,5 +339,20 @@ impl Study {
     /// The parameters of the best trial.
     pub fn best_params(&self) -> Result<BTreeMap<String, ParamValue>> {
         Ok(self.best_trial()?.params.clone())
+    }
+}
+
+/// The parameters fixed by [`Study::enqueue_trial`] for `trial` (none for a trial not enqueued).
+fn fixed_params(trial: &FrozenTrial) -> Result<BTreeMap<String, ParamValue>> {
+    match trial.system_attrs.get(FIXED_PARAMS_KEY) {
+        Some(v) => serde_json::from_value(v.clone()).map_err(|e| Error::InvalidConfig {
+            name: "enqueue_trial",
+            reason: format!(
+                "trial {} has unreadable enqueued parameters ({e}); enqueue a map from names to \
+                 numbers, strings or bools",
+                trial.number
+            ),
+        }),
+        None => Ok(BTreeMap::new()),
     }
 }

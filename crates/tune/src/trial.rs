@@ -3,6 +3,7 @@
 use crate::distribution::Distribution;
 use crate::error::{Error, Result};
 use crate::frozen_trial::TrialId;
+use crate::guard::guarded;
 use crate::param::{Choice, ParamValue};
 use crate::reporter::TrialReporter;
 use crate::rng::TrialRng;
@@ -21,7 +22,8 @@ use std::sync::Arc;
 /// Where a value comes from, in order: the parameters of an enqueued trial
 /// ([`crate::Study::enqueue_trial`]), the sampler's relative proposal made when the trial
 /// started (used when it lies in the requested distribution), else the sampler's independent
-/// proposal. Single-valued ranges return their value without asking the sampler.
+/// proposal. Single-valued ranges return their value without asking the sampler. A sampler
+/// that panics makes the suggestion an [`Error::Panicked`].
 pub struct Trial {
     pub(crate) shared: Arc<StudyShared>,
     pub(crate) id: TrialId,
@@ -160,8 +162,15 @@ impl Trial {
         let s = &self.shared;
         let trials = s.storage.get_all_trials(s.study_id, None)?;
         let me = s.storage.get_trial(self.id)?;
-        s.sampler
-            .sample_independent(&s.sampler_context(&trials), &me, name, d, &mut self.rng)
+        let rng = &mut self.rng;
+        guarded(
+            "sampler",
+            || format!("proposing `{name}` ({d}) for trial {}", self.number),
+            || {
+                s.sampler
+                    .sample_independent(&s.sampler_context(&trials), &me, name, d, rng)
+            },
+        )
     }
 
     fn float(&mut self, name: &str, d: Distribution) -> Result<f64> {
