@@ -24,6 +24,9 @@
 //!   keeps concurrent proposals apart.
 //! - **Failures are data.** An objective error, NaN or panic marks the trial Failed with the
 //!   message recorded; `Err(TrialError::Pruned)` marks it Pruned; the study goes on.
+//! - **Warnings go through `log`.** An enqueued or grid value used although outside the
+//!   suggested range is announced with `log::warn!` in Optuna's words; install any `log`
+//!   logger to see them.
 //!
 //! # Example
 //!

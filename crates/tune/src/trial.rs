@@ -19,11 +19,12 @@ use std::sync::Arc;
 /// categorical choices as themselves (never an index). Suggesting a name twice with the same
 /// distribution returns the same value; with another distribution it is an error.
 ///
-/// Where a value comes from, in order: the parameters of an enqueued trial
-/// ([`crate::Study::enqueue_trial`]), the sampler's relative proposal made when the trial
-/// started (used when it lies in the requested distribution), else the sampler's independent
-/// proposal. Single-valued ranges return their value without asking the sampler. A sampler
-/// that panics makes the suggestion an [`Error::Panicked`].
+/// Where a value comes from, in order (Optuna's): the parameters of an enqueued trial
+/// ([`crate::Study::enqueue_trial`]; used even outside the range, with a `log` warning, as
+/// Optuna warns), the single value of a single-valued range, the sampler's relative proposal
+/// made when the trial started (used when it lies in the requested distribution), else the
+/// sampler's independent proposal. A sampler that panics makes the suggestion an
+/// [`Error::Panicked`].
 pub struct Trial {
     pub(crate) shared: Arc<StudyShared>,
     pub(crate) id: TrialId,
@@ -144,15 +145,22 @@ impl Trial {
     }
 
     fn draw(&mut self, name: &str, d: &Distribution) -> Result<ParamValue> {
+        if let Some(v) = self.fixed.get(name) {
+            if d.to_internal(v).is_some() && !d.contains_value(v) {
+                // Optuna's words (Trial._is_fixed_param).
+                log::warn!(
+                    "Fixed parameter '{name}' with value {v} is out of range for distribution \
+                     {d}."
+                );
+            }
+            return Ok(v.clone());
+        }
         if d.is_single() {
             return Ok(match d {
                 Distribution::Float { low, .. } => ParamValue::Float(*low),
                 Distribution::Int { low, .. } => ParamValue::Int(*low),
                 Distribution::Categorical { choices } => choices[0].clone(),
             });
-        }
-        if let Some(v) = self.fixed.get(name) {
-            return Ok(v.clone());
         }
         if let Some(v) = self.relative.get(name)
             && d.contains_value(v)

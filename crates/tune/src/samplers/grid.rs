@@ -25,7 +25,8 @@ pub const GRID_ID_KEY: &str = "grid_id";
 /// first one still running, else the first one) — Optuna's behaviour.
 ///
 /// Suggesting a name the grid lacks is [`Error::NotInGrid`]. Grid values are used even when
-/// outside the suggested range (Optuna warns, we accept), but their kind must fit.
+/// outside the suggested range, with a warning through the `log` crate (Optuna's words), but
+/// their kind must fit.
 ///
 /// ```
 /// use gradus_tune::{GridSampler, OptimizeOptions, ParamValue, Study};
@@ -168,7 +169,7 @@ impl Sampler for GridSampler {
         _ctx: &SamplerContext<'_>,
         trial: &FrozenTrial,
         name: &str,
-        _distribution: &Distribution,
+        distribution: &Distribution,
         _rng: &mut TrialRng,
     ) -> Result<ParamValue> {
         let Some(k) = self.names.iter().position(|n| n == name) else {
@@ -187,10 +188,18 @@ impl Sampler for GridSampler {
                 ),
             });
         };
-        Ok(self
+        let value = self
             .point(id as usize)
             .remove(&self.names[k])
-            .unwrap_or(ParamValue::Bool(false)))
+            .unwrap_or(ParamValue::Bool(false));
+        if distribution.to_internal(&value).is_some() && !distribution.contains_value(&value) {
+            // Optuna's words (GridSampler.sample_independent).
+            log::warn!(
+                "The value `{value}` is out of range of the parameter `{name}`. The value will \
+                 be used but the actual distribution is: `{distribution}`."
+            );
+        }
+        Ok(value)
     }
 
     fn is_exhausted(&self, ctx: &SamplerContext<'_>) -> Result<bool> {
