@@ -52,6 +52,7 @@
 //! # Ok::<(), gradus_tune::Error>(())
 //! ```
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod callback;
 mod distribution;
