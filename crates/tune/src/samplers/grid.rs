@@ -1,20 +1,28 @@
 //! Exhaustive grid search.
 
+use super::grid_order::GridOrder;
 use super::{Sampler, SamplerContext};
 use crate::distribution::Distribution;
 use crate::error::{Error, Result};
 use crate::frozen_trial::{FIXED_PARAMS_KEY, FrozenTrial};
 use crate::param::ParamValue;
-use crate::rng::{TrialRng, below, rng_from_seed};
+use crate::rng::TrialRng;
 use crate::trial_state::TrialState;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// System attribute holding the index (in product order) of a trial's grid point.
 pub const GRID_ID_KEY: &str = "grid_id";
 
 /// Evaluates every point of the Cartesian product of the given values exactly once, in an
 /// order shuffled with the study's seed (scikit-learn's `GridSearchCV`, Optuna's `GridSampler`).
+///
+/// Points are numbered in product order (the last name, in sorted order, varying fastest; see
+/// [`GridSampler::point`]). The visiting order is a seeded bijection of the numbers, computed
+/// position by position ([`GridSampler::visiting_order`]): a 4-round Feistel network over the
+/// smallest domain of `2^(2h) ≥ n` numbers, keyed by the study's seed and cycle-walked back
+/// into `0..n`. Nothing is materialised, so a grid of 6.6·10¹¹ points takes O(1) memory and its
+/// first points come at once; every process sharing the study computes the same order.
 ///
 /// When a trial starts, the sampler claims the first point (in the seeded order) that no
 /// Running or finished trial holds and records it in the trial's `grid_id` system attribute;
@@ -46,17 +54,16 @@ pub const GRID_ID_KEY: &str = "grid_id";
 /// assert_eq!(study.best_value()?, 0.01);
 /// # Ok::<(), gradus_tune::Error>(())
 /// ```
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct GridSampler {
     names: Vec<String>,
     values: Vec<Vec<ParamValue>>,
     n_points: usize,
-    /// The shuffled order for the last seed seen (a cache: recomputable from the seed).
-    order: Mutex<Option<(u64, Arc<Vec<usize>>)>>,
 }
 
 impl GridSampler {
-    /// A grid from parameter names to their values.
+    /// A grid from parameter names to their values. Its number of points, the product of the
+    /// value counts, must fit a `usize`.
     pub fn new(grid: BTreeMap<String, Vec<ParamValue>>) -> Result<Self> {
         if grid.is_empty() {
             return Err(Error::EmptyGrid {
@@ -72,7 +79,11 @@ impl GridSampler {
                 .checked_mul(values.len())
                 .ok_or_else(|| Error::InvalidConfig {
                     name: "grid",
-                    reason: "the grid has more points than fit in memory".into(),
+                    reason: format!(
+                        "the grid has more than {} points (the product of the value counts \
+                         overflows at `{name}`); split the search into several grids",
+                        usize::MAX
+                    ),
                 })?;
         }
         let (names, values) = grid.into_iter().unzip();
@@ -80,7 +91,6 @@ impl GridSampler {
             names,
             values,
             n_points,
-            order: Mutex::new(None),
         })
     }
 
@@ -94,50 +104,63 @@ impl GridSampler {
         self.n_points == 0
     }
 
-    /// The parameter values of point `id` (product order, last name varying fastest).
-    pub fn point(&self, id: usize) -> BTreeMap<String, ParamValue> {
+    /// The parameter values of point `id` (product order, last name varying fastest); `None`
+    /// for `id ≥ len()`.
+    pub fn point(&self, id: usize) -> Option<BTreeMap<String, ParamValue>> {
+        if id >= self.n_points {
+            return None;
+        }
         let mut rest = id;
         let mut out = BTreeMap::new();
         for (name, values) in self.names.iter().zip(&self.values).rev() {
-            out.insert(name.clone(), values[rest % values.len()].clone());
-            rest /= values.len();
+            let len = values.len();
+            out.insert(name.clone(), values.get(rest % len)?.clone());
+            rest /= len;
         }
-        out
+        Some(out)
     }
 
-    /// The visiting order for a study seed: a Fisher–Yates shuffle of the point ids.
-    fn order(&self, seed: u64) -> Arc<Vec<usize>> {
-        let mut cache = self.order.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((s, order)) = cache.as_ref()
-            && *s == seed
-        {
-            return Arc::clone(order);
-        }
-        let mut rng = rng_from_seed(seed ^ 0x6772_6964); // "grid"
-        let mut order: Vec<usize> = (0..self.n_points).collect();
-        for i in (1..order.len()).rev() {
-            order.swap(i, below(&mut rng, i as u64 + 1) as usize);
-        }
-        let order = Arc::new(order);
-        *cache = Some((seed, Arc::clone(&order)));
-        order
+    /// The point ids in the order a study seeded `study_seed` visits them (lazily: each step
+    /// costs O(1)). See the [type docs](GridSampler) for the permutation.
+    pub fn visiting_order(&self, study_seed: u64) -> impl Iterator<Item = usize> + '_ {
+        let order = GridOrder::new(self.n_points as u64, study_seed);
+        (0..self.n_points as u64).map(move |p| order.at(p) as usize)
     }
 
-    /// Grid ids held by finished trials and by running ones.
-    fn claimed(trials: &[Arc<FrozenTrial>]) -> (BTreeSet<usize>, BTreeSet<usize>) {
+    /// Grid ids held by finished trials and by running ones (ids outside the grid ignored).
+    fn claimed(&self, trials: &[Arc<FrozenTrial>]) -> (BTreeSet<usize>, BTreeSet<usize>) {
         let (mut finished, mut running) = (BTreeSet::new(), BTreeSet::new());
         for t in trials {
-            let Some(id) = t.system_attrs.get(GRID_ID_KEY).and_then(|v| v.as_u64()) else {
+            let Some(id) = grid_id(t).filter(|&id| id < self.n_points) else {
                 continue;
             };
             if t.state.is_finished() {
-                finished.insert(id as usize);
+                finished.insert(id);
             } else if t.state == TrialState::Running {
-                running.insert(id as usize);
+                running.insert(id);
             }
         }
         (finished, running)
     }
+
+    /// The point of a trial that holds grid id `id`; an error for an id beyond the grid (a
+    /// storage shared with a study of another grid).
+    fn point_of(&self, trial: &FrozenTrial, id: usize) -> Result<BTreeMap<String, ParamValue>> {
+        self.point(id).ok_or_else(|| Error::InvalidConfig {
+            name: "grid",
+            reason: format!(
+                "trial {} holds grid point {id}, but this grid has {} points; a study keeps \
+                 one grid (start another study for another grid)",
+                trial.number, self.n_points
+            ),
+        })
+    }
+}
+
+/// The grid id recorded in a trial's system attributes.
+fn grid_id(t: &FrozenTrial) -> Option<usize> {
+    let id = t.system_attrs.get(GRID_ID_KEY)?.as_u64()?;
+    usize::try_from(id).ok()
 }
 
 impl Sampler for GridSampler {
@@ -150,18 +173,31 @@ impl Sampler for GridSampler {
         if trial.system_attrs.contains_key(FIXED_PARAMS_KEY) {
             return Ok(BTreeMap::new());
         }
-        if let Some(id) = trial.system_attrs.get(GRID_ID_KEY).and_then(|v| v.as_u64()) {
-            return Ok(self.point(id as usize));
+        if let Some(id) = grid_id(trial) {
+            return self.point_of(trial, id);
         }
-        let (finished, running) = Self::claimed(ctx.trials);
-        let order = self.order(ctx.study_seed);
-        let free = |taken: &dyn Fn(usize) -> bool| order.iter().copied().find(|&i| !taken(i));
-        let id = free(&|i| finished.contains(&i) || running.contains(&i))
-            .or_else(|| free(&|i| finished.contains(&i)))
-            .unwrap_or(order[0]);
+        let (finished, running) = self.claimed(ctx.trials);
+        let order = GridOrder::new(self.n_points as u64, ctx.study_seed);
+        // The first unclaimed position, walking the order lazily: with k < n ids taken, one of
+        // the first k + 1 positions is free, so the walk never visits more than k + 1.
+        let first_free = |taken: &dyn Fn(usize) -> bool, n_taken: usize| {
+            if n_taken >= self.n_points {
+                return None;
+            }
+            (0..self.n_points as u64)
+                .map(|p| order.at(p) as usize)
+                .find(|&i| !taken(i))
+        };
+        let n_claimed = finished.union(&running).count();
+        let id = first_free(
+            &|i| finished.contains(&i) || running.contains(&i),
+            n_claimed,
+        )
+        .or_else(|| first_free(&|i| finished.contains(&i), finished.len()))
+        .unwrap_or(order.at(0) as usize);
         ctx.storage
             .set_trial_system_attr(trial.id, GRID_ID_KEY, (id as u64).into())?;
-        Ok(self.point(id))
+        self.point_of(trial, id)
     }
 
     fn sample_independent(
@@ -172,13 +208,13 @@ impl Sampler for GridSampler {
         distribution: &Distribution,
         _rng: &mut TrialRng,
     ) -> Result<ParamValue> {
-        let Some(k) = self.names.iter().position(|n| n == name) else {
+        if !self.names.iter().any(|n| n == name) {
             return Err(Error::NotInGrid {
                 name: name.into(),
                 known: self.names.join(", "),
             });
-        };
-        let Some(id) = trial.system_attrs.get(GRID_ID_KEY).and_then(|v| v.as_u64()) else {
+        }
+        let Some(id) = grid_id(trial) else {
             return Err(Error::InvalidConfig {
                 name: "enqueue_trial",
                 reason: format!(
@@ -188,10 +224,11 @@ impl Sampler for GridSampler {
                 ),
             });
         };
-        let value = self
-            .point(id as usize)
-            .remove(&self.names[k])
-            .unwrap_or(ParamValue::Bool(false));
+        let mut point = self.point_of(trial, id)?;
+        let value = point.remove(name).ok_or_else(|| Error::NotInGrid {
+            name: name.into(),
+            known: self.names.join(", "),
+        })?;
         if distribution.to_internal(&value).is_some() && !distribution.contains_value(&value) {
             // Optuna's words (GridSampler.sample_independent).
             log::warn!(
@@ -203,7 +240,7 @@ impl Sampler for GridSampler {
     }
 
     fn is_exhausted(&self, ctx: &SamplerContext<'_>) -> Result<bool> {
-        let (finished, running) = Self::claimed(ctx.trials);
+        let (finished, running) = self.claimed(ctx.trials);
         Ok(finished.union(&running).count() >= self.n_points)
     }
 }
@@ -229,20 +266,24 @@ mod tests {
         assert_eq!(g.len(), 6);
         let all: BTreeSet<String> = (0..6).map(|i| format!("{:?}", g.point(i))).collect();
         assert_eq!(all.len(), 6, "every id maps to a distinct point");
-        assert_eq!(g.point(4)["a"], ParamValue::Int(2));
-        assert_eq!(g.point(4)["b"], ParamValue::from("y"));
+        let p = g.point(4).unwrap();
+        assert_eq!(
+            (&p["a"], &p["b"]),
+            (&ParamValue::Int(2), &ParamValue::from("y"))
+        );
+        assert_eq!(g.point(6), None);
     }
 
     #[test]
     fn order_is_a_seeded_permutation() {
         let g = grid();
-        let a = g.order(1);
-        let mut sorted = (*a).clone();
+        let a: Vec<usize> = g.visiting_order(1).collect();
+        let mut sorted = a.clone();
         sorted.sort();
         assert_eq!(sorted, (0..6).collect::<Vec<_>>());
-        assert_eq!(*g.order(1), *a);
+        assert_eq!(g.visiting_order(1).collect::<Vec<_>>(), a);
         // 6! = 720 orders: some seed among a few must give another order.
-        assert!((2..10).any(|s| *g.order(s) != *a));
+        assert!((2..10).any(|s| g.visiting_order(s).collect::<Vec<_>>() != a));
     }
 
     #[test]

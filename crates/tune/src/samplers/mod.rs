@@ -12,11 +12,12 @@
 //! [`Sampler::is_exhausted`] lets a finite sampler (the grid) end a study.
 
 mod grid;
+mod grid_order;
 mod random;
 pub(crate) mod search_space;
 pub mod tpe;
 
-pub use grid::GridSampler;
+pub use grid::{GRID_ID_KEY, GridSampler};
 pub use random::{RandomSampler, sample_uniform};
 pub use search_space::intersection_search_space;
 pub use tpe::{TpeConfig, TpeSampler};
