@@ -95,14 +95,17 @@ impl HyperbandPruner {
             return Ok(Some(v));
         }
         // As Optuna: one more than the last step of the completed trials.
-        ctx.auto_resource(MAX_RESOURCE_KEY, |last| last + 1)
+        ctx.auto_resource(MAX_RESOURCE_KEY, |last| last.saturating_add(1))
     }
 
-    /// The trial budgets of the brackets for a maximum resource.
+    /// The trial budgets of the brackets for a maximum resource (each saturated at
+    /// `u64::MAX`; at most 65 brackets, as `η ≥ 2`).
     pub fn budgets(&self, max_resource: u64) -> Vec<u64> {
         let eta = self.config.reduction_factor as f64;
         let ratio = max_resource as f64 / self.config.min_resource as f64;
-        let n = ((ratio.ln() / eta.ln()).floor() as i64 + 1).max(1) as u64;
+        let n = ((ratio.ln() / eta.ln()).floor() as i64)
+            .saturating_add(1)
+            .clamp(1, 65) as u64;
         (0..n)
             .map(|b| {
                 let s = (n - 1 - b) as i32;
@@ -111,17 +114,20 @@ impl HyperbandPruner {
             .collect()
     }
 
-    /// The bracket of trial `number` in study `study_name`.
+    /// The bracket of trial `number` in study `study_name` (0 for empty `budgets`).
     pub fn bracket(&self, budgets: &[u64], study_name: &str, number: u64) -> usize {
-        let total: u64 = budgets.iter().sum();
-        let mut n = (crc32(format!("{study_name}_{number}").as_bytes()) as u64 % total) as i64;
+        let total = budgets
+            .iter()
+            .fold(0u64, |a, &b| a.saturating_add(b))
+            .max(1);
+        let mut n = u64::from(crc32(format!("{study_name}_{number}").as_bytes())) % total;
         for (b, &budget) in budgets.iter().enumerate() {
-            n -= budget as i64;
-            if n < 0 {
+            if n < budget {
                 return b;
             }
+            n -= budget;
         }
-        budgets.len() - 1
+        budgets.len().saturating_sub(1)
     }
 }
 

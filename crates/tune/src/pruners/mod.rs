@@ -10,11 +10,13 @@ mod nop;
 mod percentile;
 mod successive_halving;
 
-pub use hyperband::{HyperbandConfig, HyperbandPruner, MaxResource};
+pub use hyperband::{HyperbandConfig, HyperbandPruner, MAX_RESOURCE_KEY, MaxResource};
 pub use median::MedianPruner;
 pub use nop::NopPruner;
 pub use percentile::{PercentileConfig, PercentilePruner};
-pub use successive_halving::{MinResource, SuccessiveHalvingConfig, SuccessiveHalvingPruner};
+pub use successive_halving::{
+    MIN_RESOURCE_KEY, MinResource, SuccessiveHalvingConfig, SuccessiveHalvingPruner,
+};
 
 use crate::error::Result;
 use crate::frozen_trial::{FrozenTrial, StudyId};

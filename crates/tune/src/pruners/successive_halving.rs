@@ -55,7 +55,9 @@ impl Default for SuccessiveHalvingConfig {
 /// `completed_rung_r` and competes with every trial that recorded that rung: with `n`
 /// competitors (itself included) it survives when it ranks among the top `max(⌊n / η⌋, 1)`;
 /// otherwise (or with at most `bootstrap_count` competitors, or a NaN value) it is pruned. A
-/// survivor checks the next rung at once. No decision below the first rung.
+/// survivor checks the next rung at once. No decision below the first rung, nor for rungs
+/// whose step overflows `u64`. Rung values of ±∞ are recorded as ±`f64::MAX` (JSON has no
+/// infinity), which keeps their rank among finite values.
 #[derive(Clone, Debug, Default)]
 pub struct SuccessiveHalvingPruner {
     config: SuccessiveHalvingConfig,
@@ -110,18 +112,18 @@ pub(crate) fn halving_decision(
     min_resource: u64,
     config: &SuccessiveHalvingConfig,
 ) -> Result<bool> {
-    let Some(step) = trial.last_step() else {
+    let Some((&step, &value)) = trial.intermediate_values.iter().next_back() else {
         return Ok(false);
     };
-    let value = trial.intermediate_values[&step];
     let mut rung = 0u32;
     while trial.system_attrs.contains_key(&rung_key(rung)) {
         rung += 1;
     }
     loop {
         let promotion_step = config
-            .reduction_factor
-            .checked_pow(config.min_early_stopping_rate + rung)
+            .min_early_stopping_rate
+            .checked_add(rung)
+            .and_then(|e| config.reduction_factor.checked_pow(e))
             .and_then(|p| p.checked_mul(min_resource));
         match promotion_step {
             Some(p) if step >= p => {}
@@ -132,7 +134,7 @@ pub(crate) fn halving_decision(
         }
         let key = rung_key(rung);
         ctx.storage
-            .set_trial_system_attr(trial.id, &key, value.into())?;
+            .set_trial_system_attr(trial.id, &key, rung_value(value).into())?;
         let mut competing: Vec<f64> = competitors
             .iter()
             .filter(|t| t.id != trial.id)
@@ -152,6 +154,12 @@ pub(crate) fn halving_decision(
         }
         rung += 1;
     }
+}
+
+/// A rung value as the storage keeps it: JSON has no infinity, so ±∞ are recorded as
+/// ±`f64::MAX` (they were lost as `null`, and the trial then competed with nobody).
+fn rung_value(value: f64) -> f64 {
+    value.clamp(-f64::MAX, f64::MAX)
 }
 
 fn rung_key(rung: u32) -> String {
