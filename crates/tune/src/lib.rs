@@ -75,7 +75,7 @@ pub use callback::{Control, StudyCallback};
 pub use distribution::Distribution;
 pub use error::{Error, Result, TrialError};
 pub use frozen_trial::{FAIL_REASON_KEY, FIXED_PARAMS_KEY, FrozenTrial, StudyId, TrialId};
-pub use optimize::{OptimizeOptions, OptimizeSummary, StopReason};
+pub use optimize::{MAX_N_JOBS, OptimizeOptions, OptimizeSummary, StopReason};
 pub use param::{Choice, ParamValue};
 pub use pruners::{
     HyperbandPruner, MedianPruner, NopPruner, PercentilePruner, Pruner, PrunerContext,

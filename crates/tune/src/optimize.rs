@@ -13,6 +13,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+/// The most worker threads `optimize` starts: 1024 (each also builds a one-thread rayon pool).
+pub const MAX_N_JOBS: i32 = 1024;
+
 /// How long [`Study::optimize`] runs and on how many threads.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -23,6 +26,7 @@ pub struct OptimizeOptions {
     pub timeout: Option<Duration>,
     /// Worker threads; `-1` means one per core. With more than one, each worker runs its trials
     /// inside its own one-thread rayon pool, so the math of parallel trials is single-threaded.
+    /// At most [`MAX_N_JOBS`]; no more workers start than `n_trials`.
     pub n_jobs: i32,
     /// Stop after this many finished trials in a row without a new best value.
     pub patience: Option<usize>,
@@ -69,17 +73,25 @@ impl OptimizeOptions {
         }
     }
 
-    fn workers(&self) -> Result<usize> {
-        match self.n_jobs {
-            -1 => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
-            n if n >= 1 => Ok(n as usize),
-            n => Err(Error::InvalidConfig {
-                name: "n_jobs",
-                reason: format!(
-                    "must be a positive number of threads or -1 for all cores, got {n}"
-                ),
-            }),
-        }
+    /// The number of worker threads to start — `n_jobs` (cores for −1, at most
+    /// [`MAX_N_JOBS`]), no more than `n_trials`, at least 1 — and whether they run in their
+    /// own one-thread pools (`n_jobs` resolved to more than 1, also when fewer workers start).
+    fn workers(&self) -> Result<(usize, bool)> {
+        let n = match self.n_jobs {
+            -1 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n @ 1..=MAX_N_JOBS => n as usize,
+            n => {
+                return Err(Error::InvalidConfig {
+                    name: "n_jobs",
+                    reason: format!(
+                        "must be a number of threads from 1 to {MAX_N_JOBS}, or -1 for one per \
+                         core, got {n}"
+                    ),
+                });
+            }
+        };
+        let n = n.min(MAX_N_JOBS as usize);
+        Ok((self.n_trials.map_or(n, |t| n.min(t)).max(1), n > 1))
     }
 }
 
@@ -170,7 +182,7 @@ impl Study {
     where
         F: Fn(&mut Trial) -> Result<f64, TrialError> + Sync,
     {
-        let workers = options.workers()?;
+        let (workers, parallel) = options.workers()?;
         let best = match self.best_value() {
             Ok(v) => Some(v),
             Err(Error::NoCompleteTrial) => None,
@@ -188,22 +200,42 @@ impl Study {
                 since_best: 0,
             }),
         };
-        if workers == 1 {
+        if !parallel {
             self.worker(&objective, &options, &state)?;
         } else {
             let results: Vec<Result<()>> = std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..workers)
-                    .map(|_| {
-                        scope.spawn(|| -> Result<()> {
+                let mut handles = Vec::with_capacity(workers);
+                let mut spawn_error = None;
+                for i in 0..workers {
+                    let spawned = std::thread::Builder::new()
+                        .name(format!("gradus-tune-worker-{i}"))
+                        .spawn_scoped(scope, || -> Result<()> {
                             let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
                             pool.install(|| self.worker(&objective, &options, &state))
-                        })
-                    })
-                    .collect();
-                handles
+                        });
+                    match spawned {
+                        Ok(h) => handles.push(h),
+                        Err(e) => {
+                            // The workers already started finish their trials and stop.
+                            state.stopped.store(true, Ordering::SeqCst);
+                            spawn_error = Some(Error::InvalidConfig {
+                                name: "n_jobs",
+                                reason: format!(
+                                    "could not start worker thread {} of {workers} ({e}); use \
+                                     fewer n_jobs",
+                                    i + 1
+                                ),
+                            });
+                            break;
+                        }
+                    }
+                }
+                let mut results: Vec<Result<()>> = handles
                     .into_iter()
                     .map(|h| h.join().unwrap_or(Err(Error::WorkerPanicked)))
-                    .collect()
+                    .collect();
+                results.extend(spawn_error.map(Err));
+                results
             });
             results.into_iter().collect::<Result<Vec<()>>>()?;
         }
