@@ -88,6 +88,17 @@ pub enum Error {
         /// Upper bound given.
         high: f64,
     },
+    /// A NaN or infinite float among a parameter's choices, grid values or enqueued values.
+    #[error(
+        "parameter `{name}`: {value} is not a finite number, and storages record values as \
+         JSON, which has no NaN or infinity; use a finite number (or a string)"
+    )]
+    NonFiniteValue {
+        /// Parameter name.
+        name: String,
+        /// The value.
+        value: f64,
+    },
     /// A categorical parameter with no choices.
     #[error("parameter `{name}`: the choice list is empty; give at least one choice")]
     EmptyChoices {

@@ -1,5 +1,6 @@
 //! The study: one optimization, its settings, and the ask / tell interface.
 
+use crate::distribution::check_finite;
 use crate::error::{Error, Result, TrialError};
 use crate::frozen_trial::{FAIL_REASON_KEY, FIXED_PARAMS_KEY, FrozenTrial, StudyId};
 use crate::guard::guarded;
@@ -298,19 +299,11 @@ impl Study {
     /// parameters are used when suggested (values are converted to the suggested distribution;
     /// a kind that does not fit is an error at suggestion time); others are sampled.
     ///
-    /// NaN and ±∞ are refused: storages record values as JSON, which has neither.
+    /// NaN and ±∞ are refused ([`Error::NonFiniteValue`]): storages record values as JSON,
+    /// which has neither.
     pub fn enqueue_trial(&self, params: BTreeMap<String, ParamValue>) -> Result<()> {
-        if let Some((name, v)) = params
-            .iter()
-            .find(|(_, v)| matches!(v, ParamValue::Float(x) if !x.is_finite()))
-        {
-            return Err(Error::InvalidConfig {
-                name: "enqueue_trial",
-                reason: format!(
-                    "parameter `{name}`: {v} is not a finite number, and storages record values \
-                     as JSON, which has no NaN or infinity; enqueue a finite value"
-                ),
-            });
+        for (name, v) in &params {
+            check_finite(name, [v])?;
         }
         let attrs = BTreeMap::from([(FIXED_PARAMS_KEY.to_owned(), serde_json::to_value(&params)?)]);
         self.shared

@@ -8,6 +8,7 @@ use crate::param::{Choice, ParamValue};
 use crate::reporter::TrialReporter;
 use crate::rng::TrialRng;
 use crate::study::StudyShared;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -114,9 +115,12 @@ impl Trial {
     }
 
     /// A value from any [`Distribution`]; one that does not come from the constructors (a
-    /// literal, a deserialized one) is validated first.
+    /// literal, a deserialized one) is validated and normalised as they would build it first.
     pub fn suggest(&mut self, name: &str, distribution: Distribution) -> Result<ParamValue> {
-        distribution.validate(name)?;
+        let distribution = match distribution.normalized(name)? {
+            Cow::Owned(d) => d,
+            Cow::Borrowed(_) => distribution,
+        };
         if let Some((value, previous)) = self.params.get(name) {
             if *previous == distribution {
                 return Ok(value.clone());

@@ -222,4 +222,28 @@ fn literal_distributions_are_validated_before_sampling() {
         )
         .unwrap_err();
     assert!(matches!(e, Error::LowGreaterThanHigh { .. }), "{e}");
+    // A literal's off-grid high is lowered as the constructor lowers it (random search drew
+    // the clamped, off-grid 0 here); the trial records the normalised distribution.
+    let (low, step) = (-8.193827370745389, 5.403077569423034);
+    let literal = Distribution::Float {
+        low,
+        high: 0.0,
+        log: false,
+        step: Some(step),
+    };
+    for seed in 0..20 {
+        let study = Study::builder()
+            .sampler(RandomSampler)
+            .seed(seed)
+            .build()
+            .unwrap();
+        let mut t = study.ask().unwrap();
+        let x = t.suggest("x", literal.clone()).unwrap().as_f64().unwrap();
+        assert!(x == low || x == low + step, "{x}");
+        let recorded = &study.trials().unwrap()[0].distributions["x"];
+        assert_eq!(
+            *recorded,
+            Distribution::float("x", low, 0.0, false, Some(step)).unwrap()
+        );
+    }
 }

@@ -124,6 +124,18 @@ fn a_grid_beyond_usize_is_refused_with_the_fix() {
     );
 }
 
+// Trials record grid values as JSON, which has no NaN or infinity.
+#[test]
+fn non_finite_grid_values_are_refused() {
+    let grid = BTreeMap::from([("lr".to_string(), vec![0.1.into(), f64::NAN.into()])]);
+    let e = GridSampler::new(grid).unwrap_err();
+    assert!(matches!(e, Error::NonFiniteValue { .. }), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("parameter `lr`: NaN is not a finite number")
+    );
+}
+
 // A storage shared with a study of a larger grid: the id is refused, not wrapped around.
 #[test]
 fn a_grid_id_beyond_the_grid_is_an_error() {

@@ -171,9 +171,8 @@ fn non_finite_enqueued_values_are_refused() {
         assert_eq!(
             e.to_string(),
             format!(
-                "invalid setting `enqueue_trial`: parameter `x`: {v} is not a finite number, and \
-                 storages record values as JSON, which has no NaN or infinity; enqueue a finite \
-                 value"
+                "parameter `x`: {v} is not a finite number, and storages record values as JSON, \
+                 which has no NaN or infinity; use a finite number (or a string)"
             )
         );
     }

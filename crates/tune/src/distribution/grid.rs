@@ -78,6 +78,7 @@ pub(crate) fn nearest_int_on_grid(low: i64, high: i64, step: i64, x: f64) -> i64
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::distribution::Distribution;
 
     #[test]
     fn float_helpers_are_the_plain_formulas_when_those_are_finite() {
@@ -107,5 +108,35 @@ mod tests {
         assert_eq!(nearest_int_on_grid(0, 10, 3, 1e300), 9);
         assert_eq!(nearest_int_on_grid(-3, 3, 1, f64::NEG_INFINITY), -3);
         assert_eq!(nearest_int_on_grid(1, i64::MAX, 1, 2f64.powi(63)), i64::MAX);
+    }
+
+    // Found by tests/hostile.rs. A range lowered to low + step must validate again, although
+    // (low + step) − low may round to just below step.
+    #[test]
+    fn a_lowered_range_validates_again() {
+        let (low, step) = (-6.908623451483822, 2.6929957735047014);
+        let d = Distribution::float("x", low, -4.04873076899162, false, Some(step)).unwrap();
+        assert_eq!(d.validate("x").map_err(|e| e.to_string()), Ok(()));
+    }
+
+    // Found by tests/hostile.rs. An absolute tolerance of 1e-9 kept an off-grid high for
+    // ranges narrower than that: [0, 1e-10] step 3e-11 must end at 9e-11.
+    #[test]
+    fn tiny_stepped_ranges_are_lowered_to_their_grid() {
+        let d = Distribution::float("x", 0.0, 1e-10, false, Some(3e-11)).unwrap();
+        let Distribution::Float { high, .. } = d else {
+            unreachable!()
+        };
+        assert!((high - 9e-11).abs() < 1e-25, "{high}");
+        assert!(d.contains(high) && d.contains(3e-11) && !d.contains(1e-10));
+    }
+
+    // Found by tests/hostile.rs. Far from low, x = low + k·step carries a rounding error of
+    // more than 1e-8 steps: 96118588 steps of 1e300 must still count as on the grid.
+    #[test]
+    fn membership_tolerates_the_rounding_of_far_grid_points() {
+        let d = Distribution::float("x", 0.0, f64::MAX, false, Some(1e300)).unwrap();
+        let x = 96118588.0 * 1e300;
+        assert!(d.contains(x) && !d.contains(x + 0.5e300));
     }
 }

@@ -10,6 +10,7 @@ mod values;
 use crate::error::{Error, Result};
 use crate::param::ParamValue;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// The distribution a parameter is drawn from.
@@ -87,7 +88,10 @@ impl Distribution {
                     step,
                 });
             }
-            if step > high - low && high > low {
+            // Within 1e-9 steps of one step counts as one (as adjust_high rounds), so that a
+            // range lowered to low + step validates again.
+            let steps = grid::steps_in(low, high, step);
+            if high > low && steps + 1e-9 < 1.0 {
                 return Err(Error::StepLargerThanRange {
                     name: name.into(),
                     low,
@@ -95,7 +99,6 @@ impl Distribution {
                     step,
                 });
             }
-            let steps = grid::steps_in(low, high, step);
             if steps > grid::MAX_FLOAT_STEPS {
                 return Err(Error::TooManySteps {
                     name: name.into(),
@@ -157,34 +160,38 @@ impl Distribution {
         })
     }
 
-    /// A validated categorical distribution; `name` only serves the error messages.
+    /// A validated categorical distribution; `name` only serves the error messages. Float
+    /// choices must be finite ([`Error::NonFiniteValue`]).
     pub fn categorical(name: &str, choices: Vec<ParamValue>) -> Result<Self> {
-        if choices.is_empty() {
-            return Err(Error::EmptyChoices { name: name.into() });
-        }
+        check_choices(name, &choices)?;
         Ok(Distribution::Categorical { choices })
     }
 
     /// Checks a distribution that did not come from the constructors (built as a literal or
     /// deserialized): the constructors' checks, without copying the choices.
     pub fn validate(&self, name: &str) -> Result<()> {
+        self.normalized(name).map(drop)
+    }
+
+    /// The distribution as its constructor builds it (a stepped `high` lowered to the grid),
+    /// or the constructor's error; categorical choices are checked, not copied.
+    pub(crate) fn normalized(&self, name: &str) -> Result<Cow<'_, Distribution>> {
         match *self {
             Distribution::Float {
                 low,
                 high,
                 log,
                 step,
-            } => Distribution::float(name, low, high, log, step).map(drop),
+            } => Distribution::float(name, low, high, log, step).map(Cow::Owned),
             Distribution::Int {
                 low,
                 high,
                 log,
                 step,
-            } => Distribution::int(name, low, high, log, step).map(drop),
-            Distribution::Categorical { ref choices } if choices.is_empty() => {
-                Err(Error::EmptyChoices { name: name.into() })
+            } => Distribution::int(name, low, high, log, step).map(Cow::Owned),
+            Distribution::Categorical { ref choices } => {
+                check_choices(name, choices).map(|()| Cow::Borrowed(self))
             }
-            Distribution::Categorical { .. } => Ok(()),
         }
     }
 
@@ -212,11 +219,39 @@ impl Distribution {
     }
 }
 
-/// `high` lowered to the last point of the grid `low + k·step` (tolerating rounding error).
+/// Choices are at least one, and finite where they are floats.
+fn check_choices(name: &str, choices: &[ParamValue]) -> Result<()> {
+    if choices.is_empty() {
+        return Err(Error::EmptyChoices { name: name.into() });
+    }
+    check_finite(name, choices)
+}
+
+/// Values that storages can record: no NaN or infinite float (JSON has neither).
+pub(crate) fn check_finite<'a>(
+    name: &str,
+    values: impl IntoIterator<Item = &'a ParamValue>,
+) -> Result<()> {
+    match values.into_iter().find_map(|v| match *v {
+        ParamValue::Float(x) if !x.is_finite() => Some(x),
+        _ => None,
+    }) {
+        Some(value) => Err(Error::NonFiniteValue {
+            name: name.into(),
+            value,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// `high` lowered to the last point of the grid `low + k·step`; a `high` within
+/// `1e-9 · max(|high|, step)` of that point is kept as given (rounding error). The tolerance
+/// follows the step for ranges below 1: an absolute 1e-9 kept off-grid highs of ranges of
+/// width 1e-10 and less.
 fn adjust_high(low: f64, high: f64, step: f64) -> f64 {
     let k = (grid::steps_in(low, high, step) + 1e-9).floor();
     let adjusted = grid::grid_point(low, k, step);
-    if (adjusted - high).abs() <= 1e-9 * high.abs().max(1.0) {
+    if (adjusted - high).abs() <= 1e-9 * high.abs().max(step) {
         high
     } else {
         adjusted

@@ -54,7 +54,8 @@ impl Distribution {
         }
     }
 
-    /// Whether an internal value lies in the distribution (on its grid, for stepped ones).
+    /// Whether an internal value lies in the distribution (on its grid, for stepped ones: within
+    /// 1e-8 steps, as Optuna, or the rounding error of `low + k·step` when that is larger).
     pub fn contains(&self, x: f64) -> bool {
         match *self {
             Distribution::Float {
@@ -66,8 +67,11 @@ impl Distribution {
                 match step {
                     None => true,
                     Some(s) => {
+                        // Optuna's |k − round(k)| < 1e-8, widened by the rounding error of
+                        // x = low + k·s when k is large (4ε·(|low| + |x|)/s).
                         let k = grid::steps_in(low, x, s);
-                        (k - k.round()).abs() < 1e-8
+                        let rounding = 4.0 * f64::EPSILON * (low.abs() / s + x.abs() / s);
+                        (k - k.round()).abs() < rounding.max(1e-8)
                     }
                 }
             }
@@ -139,6 +143,7 @@ impl Distribution {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     #[test]
     fn internal_representation_round_trips() {
@@ -199,5 +204,15 @@ mod tests {
         let empty = Distribution::Categorical { choices: vec![] };
         assert_eq!(empty.value_near(0.0), None);
         assert_eq!(empty.from_internal(0.0), None);
+    }
+
+    #[test]
+    fn non_finite_choices_are_refused() {
+        let e = Distribution::categorical("c", vec![1.into(), f64::NAN.into()]).unwrap_err();
+        assert!(matches!(e, Error::NonFiniteValue { .. }), "{e}");
+        let literal = Distribution::Categorical {
+            choices: vec![f64::INFINITY.into()],
+        };
+        assert!(literal.validate("c").is_err());
     }
 }

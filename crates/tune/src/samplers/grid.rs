@@ -2,7 +2,7 @@
 
 use super::grid_order::GridOrder;
 use super::{Sampler, SamplerContext};
-use crate::distribution::Distribution;
+use crate::distribution::{Distribution, check_finite};
 use crate::error::{Error, Result};
 use crate::frozen_trial::{FIXED_PARAMS_KEY, FrozenTrial};
 use crate::param::ParamValue;
@@ -63,7 +63,8 @@ pub struct GridSampler {
 
 impl GridSampler {
     /// A grid from parameter names to their values. Its number of points, the product of the
-    /// value counts, must fit a `usize`.
+    /// value counts, must fit a `usize`; float values must be finite ([`Error::NonFiniteValue`]:
+    /// trials record them as JSON).
     pub fn new(grid: BTreeMap<String, Vec<ParamValue>>) -> Result<Self> {
         if grid.is_empty() {
             return Err(Error::EmptyGrid {
@@ -75,6 +76,7 @@ impl GridSampler {
             if values.is_empty() {
                 return Err(Error::EmptyGrid { name: name.clone() });
             }
+            check_finite(name, values)?;
             n_points = n_points
                 .checked_mul(values.len())
                 .ok_or_else(|| Error::InvalidConfig {

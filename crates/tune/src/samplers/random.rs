@@ -41,8 +41,7 @@ impl Sampler for RandomSampler {
         distribution: &Distribution,
         rng: &mut TrialRng,
     ) -> Result<ParamValue> {
-        distribution.validate(name)?;
-        Ok(sample_uniform(distribution, rng))
+        Ok(sample_uniform(&*distribution.normalized(name)?, rng))
     }
 }
 
@@ -64,8 +63,9 @@ pub fn sample_uniform(distribution: &Distribution, rng: &mut TrialRng) -> ParamV
             }
             let x = match step {
                 Some(s) => {
-                    // At most 2^53 steps (validated), so the index is exact as u64 and f64.
-                    let n = steps_in(low, high, s).round() as u64;
+                    // At most 2^53 steps (validated), so the index is exact as u64 and f64;
+                    // the floor (after rounding error) never passes an off-grid high.
+                    let n = (steps_in(low, high, s) + 1e-9).floor() as u64;
                     grid_point(low, below_inclusive(rng, n) as f64, s)
                 }
                 None if log => {

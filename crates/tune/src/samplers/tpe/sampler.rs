@@ -277,7 +277,7 @@ impl Sampler for TpeSampler {
         distribution: &Distribution,
         rng: &mut TrialRng,
     ) -> Result<ParamValue> {
-        distribution.validate(name)?;
+        let distribution = &*distribution.normalized(name)?;
         if Self::n_finished(ctx) < self.config.n_startup_trials || distribution.is_single() {
             return Ok(sample_uniform(distribution, rng));
         }
