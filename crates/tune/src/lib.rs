@@ -22,6 +22,12 @@
 //! - **Parallel trials.** `n_jobs > 1` runs real threads, each inside its own one-thread rayon
 //!   pool, so parallel trials never oversubscribe the cores. The TPE sampler's constant liar
 //!   keeps concurrent proposals apart.
+//! - **Any finite range, no panic.** Bounds up to `±f64::MAX` and the whole `i64` range work
+//!   with every sampler (widths are computed in halves or in `i128`, TPE rescales such
+//!   dimensions by a power of two); the grid's order is computed lazily, so its size costs
+//!   nothing. Sizes that cannot be honoured are errors that name the fix (a float grid of
+//!   more than 2^53 steps, more than [`MAX_N_JOBS`] threads, NaN among values to be stored).
+//!   A sampler or pruner that panics fails its call with [`Error::Panicked`].
 //! - **Failures are data.** An objective error, NaN or panic marks the trial Failed with the
 //!   message recorded; `Err(TrialError::Pruned)` marks it Pruned; the study goes on.
 //! - **Warnings go through `log`.** An enqueued or grid value used although outside the
