@@ -30,12 +30,13 @@ impl ParamGrid {
         self
     }
 
-    /// Number of points in the grid.
+    /// Number of points in the grid, saturating at `usize::MAX`.
     pub fn len(&self) -> usize {
         if self.0.is_empty() {
             0
         } else {
-            self.0.values().map(Vec::len).product()
+            // Saturating: a grid of more than usize::MAX points is not an overflow.
+            self.0.values().map(Vec::len).fold(1, usize::saturating_mul)
         }
     }
 

@@ -135,3 +135,13 @@ fn empty_searches_and_wrong_scorers_are_errors() {
         "{e}"
     );
 }
+
+/// A grid's size saturates instead of wrapping (10^20 points would wrap to a small number).
+#[test]
+fn huge_grids_count_without_overflow() {
+    let values: Vec<f64> = (0..10).map(f64::from).collect();
+    let grid = (0..20).fold(ParamGrid::new(), |g, i| g.param(&format!("p{i}"), &values));
+    assert_eq!(grid.len(), usize::MAX);
+    let grid = (0..11).fold(ParamGrid::new(), |g, i| g.param(&format!("p{i}"), &values));
+    assert_eq!(grid.len(), 100_000_000_000);
+}
