@@ -1,6 +1,6 @@
 //! The [`Layer`] trait: explicit forward and backward passes with preallocated buffers.
 
-use gradus_tensor::{Activation, Rng, Tensor};
+use gradus_tensor::{Activation, BatchKey, Rng, Tensor};
 
 use crate::{LayerConfig, Param, Result};
 
@@ -19,33 +19,6 @@ impl Mode {
     /// Whether this is a training pass.
     pub fn is_train(&self) -> bool {
         matches!(self, Mode::Train(_))
-    }
-}
-
-/// Which training batch a forward pass belongs to. Layers with random draws (Dropout) take
-/// them from a stream that is a function of their seed and this key alone, so a run resumed
-/// with `initial_epoch` draws exactly what an uninterrupted run draws.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct BatchKey {
-    /// Epoch index, from 0.
-    pub epoch: u64,
-    /// Batch index within the epoch, from 0.
-    pub batch: u64,
-}
-
-impl BatchKey {
-    /// The key of batch `batch` of epoch `epoch`.
-    pub fn new(epoch: usize, batch: usize) -> BatchKey {
-        BatchKey {
-            epoch: epoch as u64,
-            batch: batch as u64,
-        }
-    }
-
-    /// The random stream of a layer seeded with `seed` for this batch: stream `batch` of
-    /// the seed drawn from stream `epoch` of `seed`.
-    pub fn rng(&self, seed: u64) -> Rng {
-        Rng::with_stream(Rng::with_stream(seed, self.epoch).next_u64(), self.batch)
     }
 }
 

@@ -70,9 +70,10 @@ pub use callbacks::{
 pub use error::{Divergence, Error, Result};
 pub use fit::FitConfig;
 pub use gradus_tensor::Activation;
+pub use gradus_tensor::{BatchKey, BatchSource, SourceError};
 pub use history::History;
 pub use initializer::Initializer;
-pub use layer::{BatchKey, GradFlow, Layer, Mode};
+pub use layer::{GradFlow, Layer, Mode};
 pub use layers::{
     ActivationConfig, ActivationLayer, BatchNormalization, BatchNormalizationConfig, Dense,
     DenseConfig, Dropout, DropoutConfig, Flatten, FlattenConfig, LayerConfig,

@@ -9,6 +9,8 @@
 //! - [`ops`]: the three GEMM forms (`A·B`, `Aᵀ·B`, `A·Bᵀ`) over the [`gemm`] crate with its
 //!   AVX-512 kernels, bias addition, element-wise [`Activation`]s with their derivatives,
 //!   row reductions and a numerically stable softmax / log-softmax.
+//! - [`BatchSource`]: the seam between data and training — batch `i` of pass `e`, filled
+//!   into given tensors, keyed by a [`BatchKey`] for its random draws.
 //! - [`Rng`]: a small seeded generator (xoshiro256++) with uniform, normal, truncated normal,
 //!   Bernoulli and shuffle draws. Every random draw in gradus comes from an explicit `Rng`;
 //!   [`Rng::with_stream`] derives independent, reproducible streams from one seed.
@@ -32,6 +34,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 mod activation;
+mod batch_source;
 mod error;
 pub mod ops;
 mod rng;
@@ -39,6 +42,7 @@ mod shape;
 mod tensor;
 
 pub use activation::Activation;
+pub use batch_source::{BatchKey, BatchSource, SourceError};
 pub use error::Error;
 pub use rng::Rng;
 pub use shape::Shape;
