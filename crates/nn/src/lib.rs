@@ -70,7 +70,7 @@ pub use callbacks::{
 pub use error::{Divergence, Error, Result};
 pub use fit::FitConfig;
 pub use gradus_tensor::Activation;
-pub use gradus_tensor::{BatchKey, BatchSource, SourceError};
+pub use gradus_tensor::{BatchKey, BatchSource, SourceError, TensorSource};
 pub use history::History;
 pub use initializer::Initializer;
 pub use layer::{GradFlow, Layer, Mode};

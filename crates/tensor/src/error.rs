@@ -46,6 +46,16 @@ pub enum Error {
         /// The limit that was exceeded.
         limit: usize,
     },
+    /// An argument outside what the function accepts.
+    #[error("invalid {what} = {value}: {expected}")]
+    Invalid {
+        /// The argument, e.g. `batch_size`.
+        what: &'static str,
+        /// The value given, as text.
+        value: String,
+        /// What is accepted.
+        expected: String,
+    },
     /// The system could not provide the memory for a tensor within the limit.
     #[error(
         "out of memory: a tensor of shape {shape} needs {bytes} bytes; use smaller \

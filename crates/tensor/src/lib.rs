@@ -40,6 +40,7 @@ pub mod ops;
 mod rng;
 mod shape;
 mod tensor;
+mod tensor_source;
 
 pub use activation::Activation;
 pub use batch_source::{BatchKey, BatchSource, SourceError};
@@ -47,3 +48,4 @@ pub use error::Error;
 pub use rng::Rng;
 pub use shape::Shape;
 pub use tensor::Tensor;
+pub use tensor_source::TensorSource;
