@@ -10,7 +10,7 @@ pub use gradus_nn::{
     Metric, ModelCheckpoint, OptimizerConfig, ReduceLrOnPlateau, Regularizer, Rmsprop, Sequential,
     Sgd, Verbosity,
 };
-pub use gradus_tensor::{Rng, Tensor};
+pub use gradus_tensor::{BatchSource, Rng, Tensor, TensorSource};
 pub use gradus_tune::{
     Direction, GridSampler, MedianPruner, OptimizeOptions, RandomSampler, Study, TpeConfig,
     TpeSampler, Trial, TrialError,

@@ -101,6 +101,15 @@ pub enum Error {
         /// The completed epochs' logs.
         history: Box<crate::History>,
     },
+    /// A [`BatchSource`](crate::BatchSource) failed to fill a batch, or filled one that does
+    /// not fit the model.
+    #[error("batch source, {what}: {source}")]
+    Source {
+        /// Which batch, or what was wrong with it.
+        what: String,
+        /// What the source reported.
+        source: gradus_tensor::SourceError,
+    },
     /// A tensor could not be created (a size too large for memory, a bad shape).
     #[error(transparent)]
     Tensor(#[from] gradus_tensor::Error),

@@ -1,167 +1,35 @@
-//! [`FitConfig`] and the training loop: `fit`, `evaluate`, and one training step.
+//! The training loop: `fit` on tensors and `fit_source` on a [`BatchSource`].
+//!
+//! Both run the same loop over a [`Feed`]: `fit(x, y)` trains on a [`TensorSource`] of the
+//! rows a validation split leaves (shuffled per epoch with the seed, filled inline), a
+//! source of images is filled ahead on a background thread. Each epoch runs its steps,
+//! evaluates the validation source, and applies the callbacks' decisions.
 
-use gradus_tensor::{Rng, Tensor, ops};
+use gradus_tensor::{BatchSource, Tensor, TensorSource};
 
-use crate::callbacks::{Callback, Control, Logs, ProgressLogger, TrainBegin, Verbosity};
-use crate::sequential::{INFERENCE_BATCH, check_finite, forward};
+use crate::callbacks::{Callback, Control, Logs, ProgressLogger, TrainBegin};
+use crate::feed::{Feed, FeedPlan, Order};
+use crate::sequential::check_finite;
+use crate::train_step::train_step;
 use crate::{
-    BatchKey, Divergence, Error, GradFlow, History, Layer, Loss, LossConfig, MetricTracker, Mode,
-    Optimizer, Result, Sequential,
+    BatchKey, Divergence, Error, FitConfig, History, LossConfig, MetricTracker, Result, Sequential,
 };
 
-/// Stream id of epoch 0's shuffle (layers use streams 0, 1, … of the same seed; epoch `e`
-/// uses `SHUFFLE_STREAM − e`).
-const SHUFFLE_STREAM: u64 = u64::MAX;
+/// What a feed checks in each batch it hands out (shapes, values, targets); in-memory
+/// tensors are checked once up front instead.
+pub(crate) type BatchCheck<'a> = &'a (dyn Fn(&Tensor, &Tensor) -> Result<()> + Sync);
 
-/// How `fit` trains, as Keras's `fit` arguments.
-///
-/// `batch_size` chooses the gradient-descent flavour: a value ≥ the number of training rows
-/// is full-batch gradient descent, 1 is stochastic gradient descent, anything between is
-/// mini-batch.
-///
-/// ```
-/// use gradus_nn::{EarlyStopping, FitConfig, Verbosity};
-/// let cfg = FitConfig::new()
-///     .epochs(100)
-///     .batch_size(16)
-///     .validation_split(0.2)
-///     .seed(42)
-///     .callback(EarlyStopping::new("val_loss").patience(3))
-///     .verbose(Verbosity::Silent);
-/// assert_eq!(cfg.batch_size, 16);
-/// ```
-pub struct FitConfig {
-    /// Index of the last epoch (exclusive), as Keras (default 1).
-    pub epochs: usize,
-    /// Rows per gradient step (default 32).
-    pub batch_size: usize,
-    /// Shuffle the training rows before each epoch (default true). Epoch `e`'s order is a
-    /// function of `(seed, e)`, so resuming with `initial_epoch` repeats it exactly.
-    pub shuffle: bool,
-    /// Seed of the shuffling and, when `fit` builds the model, of the initial weights and
-    /// dropout masks (default 0).
-    pub seed: u64,
-    /// Fraction of rows held out for validation, taken from the **end** of `x` and `y`
-    /// before any shuffling, as Keras (default 0).
-    pub validation_split: f32,
-    /// Validation data; takes precedence over `validation_split`.
-    pub validation_data: Option<(Tensor, Tensor)>,
-    /// Callbacks, run in order after the progress logger.
-    pub callbacks: Vec<Box<dyn Callback>>,
-    /// How much to print (default: a progress bar).
-    pub verbose: Verbosity,
-    /// Epoch to start at, when resuming (default 0).
-    pub initial_epoch: usize,
+/// Accepts every batch (data checked before training).
+pub(crate) fn no_check(_: &Tensor, _: &Tensor) -> Result<()> {
+    Ok(())
 }
 
-impl Default for FitConfig {
-    fn default() -> FitConfig {
-        FitConfig {
-            epochs: 1,
-            batch_size: 32,
-            shuffle: true,
-            seed: 0,
-            validation_split: 0.0,
-            validation_data: None,
-            callbacks: Vec::new(),
-            verbose: Verbosity::ProgressBar,
-            initial_epoch: 0,
-        }
-    }
-}
-
-impl FitConfig {
-    /// Keras's defaults.
-    pub fn new() -> FitConfig {
-        FitConfig::default()
-    }
-
-    /// Sets the number of epochs.
-    pub fn epochs(mut self, epochs: usize) -> FitConfig {
-        self.epochs = epochs;
-        self
-    }
-
-    /// Sets the batch size.
-    pub fn batch_size(mut self, batch_size: usize) -> FitConfig {
-        self.batch_size = batch_size;
-        self
-    }
-
-    /// Sets shuffling.
-    pub fn shuffle(mut self, shuffle: bool) -> FitConfig {
-        self.shuffle = shuffle;
-        self
-    }
-
-    /// Sets the seed.
-    pub fn seed(mut self, seed: u64) -> FitConfig {
-        self.seed = seed;
-        self
-    }
-
-    /// Holds out the last `fraction` of the rows for validation.
-    pub fn validation_split(mut self, fraction: f32) -> FitConfig {
-        self.validation_split = fraction;
-        self
-    }
-
-    /// Validates on `(x, y)` after each epoch.
-    pub fn validation_data(mut self, x: Tensor, y: Tensor) -> FitConfig {
-        self.validation_data = Some((x, y));
-        self
-    }
-
-    /// Adds a callback.
-    pub fn callback(mut self, callback: impl Callback + 'static) -> FitConfig {
-        self.callbacks.push(Box::new(callback));
-        self
-    }
-
-    /// Sets the verbosity.
-    pub fn verbose(mut self, verbose: Verbosity) -> FitConfig {
-        self.verbose = verbose;
-        self
-    }
-
-    /// Sets the first epoch index (to resume a run).
-    pub fn initial_epoch(mut self, epoch: usize) -> FitConfig {
-        self.initial_epoch = epoch;
-        self
-    }
-
-    fn validate(&self) -> Result<()> {
-        if self.batch_size == 0 {
-            return Err(Error::config(
-                "FitConfig.batch_size",
-                0,
-                "at least 1 (1 is SGD; ≥ the number of rows is full-batch gradient descent)",
-            ));
-        }
-        if !(0.0..1.0).contains(&self.validation_split) {
-            return Err(Error::config(
-                "FitConfig.validation_split",
-                self.validation_split,
-                "a fraction in [0, 1)",
-            ));
-        }
-        if self.initial_epoch > self.epochs {
-            return Err(Error::config(
-                "FitConfig.initial_epoch",
-                self.initial_epoch,
-                format!("at most epochs = {}", self.epochs),
-            ));
-        }
-        Ok(())
-    }
-}
-
-/// Training and validation data after splitting.
-struct Data<'a> {
-    x: &'a Tensor,
-    y: &'a Tensor,
-    train_rows: usize,
-    validation: Option<(Tensor, Tensor)>,
+/// Where one training run takes its batches from.
+struct Sources<'a> {
+    train: &'a dyn BatchSource,
+    validation: Option<&'a dyn BatchSource>,
+    /// Checks each batch of either source.
+    check: BatchCheck<'a>,
 }
 
 impl Sequential {
@@ -181,26 +49,111 @@ impl Sequential {
     /// history of the completed epochs.
     pub fn fit(&mut self, x: &Tensor, y: &Tensor, config: FitConfig) -> Result<History> {
         config.validate()?;
-        let loss = self
-            .compiled
-            .as_ref()
-            .ok_or(Error::NotCompiled("fit"))?
-            .loss;
-        let data = self.check_data(x, y, &config, loss)?;
+        let loss = self.compiled_loss("fit")?;
+        let (train_rows, validation) = self.check_data(x, y, &config, loss)?;
+        let train = TensorSource::new(x, Some(y), config.batch_size)?
+            .first_rows(train_rows)
+            .shuffle(config.shuffle)
+            .seed(config.seed);
+        let validation = match &validation {
+            Some((vx, vy)) => Some(TensorSource::new(vx, Some(vy), config.batch_size)?),
+            None => None,
+        };
+        let sources = Sources {
+            train: &train,
+            validation: validation.as_ref().map(|v| v as &dyn BatchSource),
+            check: &no_check,
+        };
+        self.in_pool(|model| model.train(sources, config))
+    }
+
+    /// Trains the model on batches from `source` (Keras's `fit` on a `PyDataset` or an
+    /// `ImageDataGenerator` flow), validating on `validation` (or on
+    /// [`FitConfig::validation_data`]) after each epoch. An epoch is one pass over the
+    /// source, or [`FitConfig::steps_per_epoch`] batches taken across passes; the source's
+    /// batch size and shuffling apply, not `FitConfig.batch_size` / `shuffle`. Batches are
+    /// prepared ahead on a background thread ([`BatchSource::prefetch`]); their content
+    /// depends on the source's seed only, so results do not depend on threads or timing.
+    ///
+    /// ```
+    /// use gradus_nn::{Dense, FitConfig, LossConfig, OptimizerConfig, Sequential, TensorSource,
+    ///     Verbosity};
+    /// use gradus_tensor::Tensor;
+    /// let x = Tensor::column(&[-1.0, 0.0, 1.0, 2.0, 3.0, 4.0]);
+    /// let y = Tensor::column(&[-3.0, -1.0, 1.0, 3.0, 5.0, 7.0]);
+    /// let mut model = Sequential::new();
+    /// model.add(Dense::new(1));
+    /// model.compile(OptimizerConfig::sgd(0.05), LossConfig::MeanSquaredError, &[]).unwrap();
+    /// let source = TensorSource::new(&x, Some(&y), 6).unwrap();
+    /// let cfg = FitConfig::new().epochs(300).verbose(Verbosity::Silent);
+    /// let history = model.fit_source(&source, None, cfg).unwrap();
+    /// assert!(history.last("loss").unwrap() < 1e-4);
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Sequential::fit`]; also a source without samples or targets, samples of another
+    /// shape than the model's input, `validation_split` (which needs tensors), and
+    /// [`Error::Source`] when the source fails to fill a batch or fills one that does not
+    /// fit (wrong shape, NaN, a class id out of range).
+    pub fn fit_source(
+        &mut self,
+        source: &dyn BatchSource,
+        validation: Option<&dyn BatchSource>,
+        mut config: FitConfig,
+    ) -> Result<History> {
+        config.validate()?;
+        let loss = self.compiled_loss("fit_source")?;
+        if config.validation_split > 0.0 {
+            return Err(Error::config(
+                "FitConfig.validation_split",
+                config.validation_split,
+                "0 with a batch source (it splits tensors); pass a validation source",
+            ));
+        }
+        self.prepare_source(source, "training source", Some(loss), config.seed)?;
+        let validation_data = config.validation_data.take();
+        let tensors = match &validation_data {
+            Some((vx, vy)) if validation.is_none() => {
+                Some(TensorSource::new(vx, Some(vy), source.batch_size())?)
+            }
+            _ => None,
+        };
+        let validation = validation.or(tensors.as_ref().map(|v| v as &dyn BatchSource));
+        if let Some(v) = validation {
+            self.prepare_source(v, "validation source", Some(loss), config.seed)?;
+        }
+        let check = self.batch_check(Some(loss));
+        let sources = Sources {
+            train: source,
+            validation,
+            check: &check,
+        };
+        self.in_pool(|model| model.train(sources, config))
+    }
+
+    /// The compiled loss, or the error for calling `what` before `compile`.
+    pub(crate) fn compiled_loss(&self, what: &'static str) -> Result<LossConfig> {
+        Ok(self.compiled.as_ref().ok_or(Error::NotCompiled(what))?.loss)
+    }
+
+    /// Runs `f` inside the rayon pool (see `gradus_tensor`'s thread notes).
+    pub(crate) fn in_pool<R: Send>(&mut self, f: impl FnOnce(&mut Sequential) -> R + Send) -> R {
         if rayon::current_thread_index().is_some() {
-            self.train(data, config)
+            f(self)
         } else {
-            rayon::scope(|_| self.train(data, config))
+            rayon::scope(|_| f(self))
         }
     }
 
-    fn check_data<'a>(
+    /// Checks `x`, `y` and the validation settings; returns the number of training rows and
+    /// the validation tensors.
+    fn check_data(
         &mut self,
-        x: &'a Tensor,
-        y: &'a Tensor,
+        x: &Tensor,
+        y: &Tensor,
         config: &FitConfig,
         loss: LossConfig,
-    ) -> Result<Data<'a>> {
+    ) -> Result<(usize, Option<(Tensor, Tensor)>)> {
         if x.rows() != y.rows() {
             return Err(Error::Shape {
                 context: "y".into(),
@@ -212,13 +165,12 @@ impl Sequential {
         self.prepare_input(x, "x", config.seed)?;
         self.check_batch_fits(config.batch_size.min(x.rows()))?;
         check_finite(y, "y")?;
-        let outputs: usize = self.output_shape().expect("built").iter().product();
+        let outputs = self.outputs();
         loss.check_target(outputs, y, "y")?;
         let n = x.rows();
-        let (train_rows, validation) = match &config.validation_data {
+        match &config.validation_data {
             Some((vx, vy)) => {
-                let seed = config.seed;
-                self.prepare_input(vx, "validation x", seed)?;
+                self.prepare_input(vx, "validation x", config.seed)?;
                 check_finite(vy, "validation y")?;
                 if vx.rows() != vy.rows() {
                     return Err(Error::shape(
@@ -228,7 +180,7 @@ impl Sequential {
                     ));
                 }
                 loss.check_target(outputs, vy, "validation y")?;
-                (n, Some((vx.clone(), vy.clone())))
+                Ok((n, Some((vx.clone(), vy.clone()))))
             }
             None if config.validation_split > 0.0 => {
                 let split = (n as f64 * (1.0 - config.validation_split as f64)).floor() as usize;
@@ -239,29 +191,22 @@ impl Sequential {
                         format!("a fraction that leaves rows on both sides of {n} rows"),
                     ));
                 }
-                (
+                Ok((
                     split,
                     Some((x.slice_rows(split, n), y.slice_rows(split, n))),
-                )
+                ))
             }
-            None => (n, None),
-        };
-        Ok(Data {
-            x,
-            y,
-            train_rows,
-            validation,
-        })
+            None => Ok((n, None)),
+        }
     }
 
-    fn train(&mut self, data: Data<'_>, config: FitConfig) -> Result<History> {
+    fn train(&mut self, sources: Sources<'_>, config: FitConfig) -> Result<History> {
         let FitConfig {
             epochs,
-            batch_size,
-            shuffle,
-            seed,
             verbose,
             initial_epoch,
+            steps_per_epoch,
+            validation_steps,
             callbacks: user_callbacks,
             ..
         } = config;
@@ -272,16 +217,11 @@ impl Sequential {
         callbacks.extend(user_callbacks);
 
         let compiled = self.compiled.as_ref().expect("compiled");
-        let loss_config = compiled.loss;
         let metrics = compiled.metrics.clone();
-        let outputs: usize = self.output_shape().expect("built").iter().product();
-        let mut trackers: Vec<MetricTracker> = metrics
-            .iter()
-            .map(|m| m.tracker(&loss_config, outputs))
-            .collect();
+        let mut trackers = self.trackers();
         let mut log_keys: Vec<(String, bool)> = vec![("loss".into(), false)];
         log_keys.extend(metrics.iter().map(|m| (m.name(), m.higher_is_better())));
-        if data.validation.is_some() {
+        if sources.validation.is_some() {
             let val: Vec<_> = log_keys
                 .iter()
                 .map(|(k, h)| (format!("val_{k}"), *h))
@@ -289,105 +229,112 @@ impl Sequential {
             log_keys.extend(val);
         }
         log_keys.push(("learning_rate".into(), false));
-        let steps = data.train_rows.div_ceil(batch_size);
+        let steps = steps_per_epoch.unwrap_or_else(|| sources.train.batches());
         let info = TrainBegin {
             epochs,
             initial_epoch,
             steps_per_epoch: steps,
-            samples: data.train_rows,
+            samples: match steps_per_epoch {
+                Some(s) => s.saturating_mul(sources.train.batch_size()),
+                None => sources.train.len(),
+            },
             log_keys,
         };
         for cb in callbacks.iter_mut() {
             cb.on_train_begin(&info)?;
         }
 
-        let mut order: Vec<usize> = (0..data.train_rows).collect();
-        let mut history = History::default();
         let mut names: Vec<String> = vec!["loss".into()];
         names.extend(metrics.iter().map(|m| m.name()));
         // The weights at the start of the epoch, restored if training diverges; one buffer,
         // refilled each epoch.
         let mut epoch_start = self.get_weights();
-        for epoch in initial_epoch..epochs {
-            for cb in callbacks.iter_mut() {
-                cb.on_epoch_begin(epoch);
-            }
-            self.copy_weights_into(&mut epoch_start);
-            if shuffle {
-                // Each epoch's order depends on (seed, epoch) only, so a run resumed with
-                // `initial_epoch` sees the same batches as an uninterrupted one.
-                order.iter_mut().enumerate().for_each(|(i, o)| *o = i);
-                Rng::with_stream(seed, SHUFFLE_STREAM - epoch as u64).shuffle(&mut order);
-            }
-            let epoch_logs = self.run_epoch(
-                &data,
-                &order,
-                batch_size,
-                epoch,
-                &mut trackers,
-                &names,
-                &mut callbacks,
-            );
-            let mut logs = match epoch_logs {
-                Ok(logs) => logs,
-                // As Keras's TerminateOnNaN: stop, but end training normally (callbacks may
-                // close files or restore the best weights) and hand back the history.
-                Err(Error::Diverged {
-                    cause,
+        let history = std::thread::scope(|scope| {
+            let mut history = History::default();
+            // Global steps: epoch e's step i is step e·steps + i, so a resumed run takes the
+            // same batches (each epoch one pass when steps_per_epoch is not set).
+            let plan = FeedPlan {
+                source: sources.train,
+                steps: initial_epoch.saturating_mul(steps)..epochs.saturating_mul(steps),
+                order: Order::Source,
+                check: sources.check,
+            };
+            let mut feed = Feed::start(scope, plan);
+            for epoch in initial_epoch..epochs {
+                for cb in callbacks.iter_mut() {
+                    cb.on_epoch_begin(epoch);
+                }
+                self.copy_weights_into(&mut epoch_start);
+                let epoch_logs = self.run_epoch(
+                    &mut feed,
+                    steps,
                     epoch,
-                    batch,
-                    ..
-                }) => {
-                    self.set_weights(&epoch_start)?;
-                    if let Divergence::Weights(_) = cause {
-                        self.compiled
-                            .as_mut()
-                            .expect("compiled")
-                            .optimizer
-                            .clear_slots();
-                    }
-                    history.stopped_epoch = Some(epoch);
-                    self.end_training(&mut callbacks)?;
-                    return Err(Error::Diverged {
+                    &mut trackers,
+                    &names,
+                    &mut callbacks,
+                );
+                let mut logs = match epoch_logs {
+                    Ok(logs) => logs,
+                    // As Keras's TerminateOnNaN: stop, but end training normally (callbacks
+                    // may close files or restore the best weights) and hand back the history.
+                    Err(Error::Diverged {
                         cause,
                         epoch,
                         batch,
-                        history: Box::new(history),
-                    });
+                        ..
+                    }) => {
+                        self.set_weights(&epoch_start)?;
+                        if let Divergence::Weights(_) = cause {
+                            let compiled = self.compiled.as_mut().expect("compiled");
+                            compiled.optimizer.clear_slots();
+                        }
+                        history.stopped_epoch = Some(epoch);
+                        self.end_training(&mut callbacks)?;
+                        return Err(Error::Diverged {
+                            cause,
+                            epoch,
+                            batch,
+                            history: Box::new(history),
+                        });
+                    }
+                    Err(e) => return Err(e),
+                };
+                if let Some(v) = sources.validation {
+                    let plan = FeedPlan {
+                        source: v,
+                        steps: 0..validation_steps.unwrap_or_else(|| v.batches()),
+                        order: Order::Source,
+                        check: sources.check,
+                    };
+                    for (k, value) in self.evaluate_plan(plan, &mut trackers)? {
+                        logs.insert(format!("val_{k}"), value);
+                    }
                 }
-                Err(e) => return Err(e),
-            };
-            if let Some((vx, vy)) = &data.validation {
-                for (k, v) in self.evaluate_batches(vx, vy, batch_size, &mut trackers)? {
-                    logs.insert(format!("val_{k}"), v);
+                logs.insert(
+                    "learning_rate".into(),
+                    self.learning_rate().unwrap_or(0.0) as f64,
+                );
+                history.record(epoch, &logs);
+                let mut stop = false;
+                let mut new_lr = None;
+                for cb in callbacks.iter_mut() {
+                    match cb.on_epoch_end(epoch, &logs, self)? {
+                        Control::Continue => {}
+                        Control::Stop => stop = true,
+                        Control::SetLearningRate(lr) => new_lr = Some(lr),
+                    }
+                }
+                if let Some(lr) = new_lr {
+                    let compiled = self.compiled.as_mut().expect("compiled");
+                    compiled.optimizer.set_learning_rate(lr)?;
+                }
+                if stop {
+                    history.stopped_epoch = Some(epoch);
+                    break;
                 }
             }
-            logs.insert(
-                "learning_rate".into(),
-                self.learning_rate().unwrap_or(0.0) as f64,
-            );
-            history.record(epoch, &logs);
-            let mut stop = false;
-            let mut new_lr = None;
-            for cb in callbacks.iter_mut() {
-                match cb.on_epoch_end(epoch, &logs, self)? {
-                    Control::Continue => {}
-                    Control::Stop => stop = true,
-                    Control::SetLearningRate(lr) => new_lr = Some(lr),
-                }
-            }
-            if let Some(lr) = new_lr {
-                self.compiled
-                    .as_mut()
-                    .expect("compiled")
-                    .optimizer
-                    .set_learning_rate(lr)?;
-            }
-            if stop {
-                history.stopped_epoch = Some(epoch);
-                break;
-            }
-        }
+            Ok(history)
+        })?;
         self.end_training(&mut callbacks)?;
         Ok(history)
     }
@@ -402,13 +349,11 @@ impl Sequential {
         Ok(())
     }
 
-    /// One epoch of training steps; returns `loss` and the metrics.
-    #[allow(clippy::too_many_arguments)]
+    /// One epoch of `steps` training steps from `feed`; returns `loss` and the metrics.
     fn run_epoch(
         &mut self,
-        data: &Data<'_>,
-        order: &[usize],
-        batch_size: usize,
+        feed: &mut Feed<'_>,
+        steps: usize,
         epoch: usize,
         trackers: &mut [MetricTracker],
         names: &[String],
@@ -426,16 +371,17 @@ impl Sequential {
         trackers.iter_mut().for_each(MetricTracker::reset);
         let mut running = vec![0.0; names.len()];
         let (mut loss_sum, mut seen) = (0.0f64, 0usize);
-        for (batch, idx) in order.chunks(batch_size).enumerate() {
-            data.x.gather_rows_into(idx, &mut work.x);
-            data.y.gather_rows_into(idx, &mut work.y);
+        for batch in 0..steps {
+            let (x, y) = feed.next_batch().ok_or_else(|| {
+                Error::NotBuilt("the batch source ended before the last step".into())
+            })??;
             let loss = train_step(
                 layers,
                 built.loss.as_ref(),
                 built.fused,
                 &mut compiled.optimizer,
-                &work.x,
-                &work.y,
+                x,
+                y,
                 &mut work.grad,
                 trackers,
                 BatchKey::new(epoch, batch),
@@ -446,9 +392,9 @@ impl Sequential {
                 batch,
                 history: Box::default(),
             })?;
-            loss_sum += loss * idx.len() as f64;
-            seen += idx.len();
-            running[0] = loss_sum / seen as f64;
+            loss_sum += loss * x.rows() as f64;
+            seen += x.rows();
+            running[0] = loss_sum / seen.max(1) as f64;
             for (r, t) in running[1..].iter_mut().zip(trackers.iter()) {
                 *r = t.result();
             }
@@ -458,156 +404,4 @@ impl Sequential {
         }
         Ok(names.iter().cloned().zip(running).collect())
     }
-
-    /// Loss (with regularization penalties) and metrics of the model on `(x, y)` in
-    /// inference mode (Keras's `evaluate`), keyed `loss`, `mse`, ….
-    ///
-    /// # Errors
-    /// An uncompiled or unbuilt model, or data that does not fit it.
-    pub fn evaluate(&mut self, x: &Tensor, y: &Tensor) -> Result<Logs> {
-        let compiled = self
-            .compiled
-            .as_ref()
-            .ok_or(Error::NotCompiled("evaluate"))?;
-        let loss = compiled.loss;
-        let metrics = compiled.metrics.clone();
-        let Some(built) = &self.built else {
-            return Err(Error::NotBuilt(
-                "call `fit` or `build` before `evaluate`".into(),
-            ));
-        };
-        let seed = built.seed;
-        if x.rows() != y.rows() {
-            return Err(Error::shape(
-                "y",
-                format!("{} rows, as x", x.rows()),
-                format!("{} rows", y.rows()),
-            ));
-        }
-        self.prepare_input(x, "x", seed)?;
-        check_finite(y, "y")?;
-        let outputs: usize = self.output_shape().expect("built").iter().product();
-        loss.check_target(outputs, y, "y")?;
-        let mut trackers: Vec<MetricTracker> =
-            metrics.iter().map(|m| m.tracker(&loss, outputs)).collect();
-        self.evaluate_batches(x, y, INFERENCE_BATCH, &mut trackers)
-    }
-
-    fn evaluate_batches(
-        &mut self,
-        x: &Tensor,
-        y: &Tensor,
-        batch_size: usize,
-        trackers: &mut [MetricTracker],
-    ) -> Result<Logs> {
-        let head = self.head_activation();
-        let Sequential {
-            layers,
-            compiled,
-            work,
-            ..
-        } = self;
-        let compiled = compiled.as_ref().expect("compiled");
-        let built = compiled.loss.build(head);
-        trackers.iter_mut().for_each(MetricTracker::reset);
-        let weight_penalty: f64 = layers
-            .iter()
-            .flat_map(|l| l.params())
-            .map(|p| p.penalty())
-            .sum();
-        let mut loss_sum = 0.0f64;
-        let rows: Vec<usize> = (0..x.rows()).collect();
-        for idx in rows.chunks(batch_size) {
-            x.gather_rows_into(idx, &mut work.x);
-            y.gather_rows_into(idx, &mut work.y);
-            let out = forward(layers, &work.x, Mode::Infer);
-            let data_loss = built.loss.compute(out, &work.y, None);
-            for t in trackers.iter_mut() {
-                t.update(out, &work.y);
-            }
-            let activity: f64 = layers.iter().map(|l| l.activity_penalty()).sum();
-            loss_sum += (data_loss + weight_penalty + activity) * idx.len() as f64;
-        }
-        let mut logs = Logs::new();
-        logs.insert("loss".into(), loss_sum / x.rows() as f64);
-        for t in trackers.iter() {
-            logs.insert(t.metric().name(), t.result());
-        }
-        Ok(logs)
-    }
-}
-
-/// One training step on a batch: forward, loss, backward, regularizer gradients, update.
-/// Returns the batch loss including regularization penalties (what Keras reports).
-/// Allocates nothing once the buffers have grown to the batch size.
-///
-/// A non-finite loss stops the step before the backward pass (the weights stay as they
-/// were); an update that leaves a weight non-finite (from a non-finite gradient, or an
-/// overflow) is reported after it. Either is the `Err`.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn train_step(
-    layers: &mut [Box<dyn Layer>],
-    loss: &dyn Loss,
-    fused: bool,
-    optimizer: &mut Optimizer,
-    x: &Tensor,
-    y: &Tensor,
-    grad: &mut Tensor,
-    trackers: &mut [MetricTracker],
-    key: BatchKey,
-) -> std::result::Result<f64, Divergence> {
-    let out = forward(layers, x, Mode::Train(key));
-    let data_loss = loss.compute(out, y, Some(grad));
-    for t in trackers.iter_mut() {
-        t.update(out, y);
-    }
-    let mut penalty = 0.0;
-    for layer in layers.iter() {
-        penalty += layer.activity_penalty();
-        penalty += layer.params().iter().map(|p| p.penalty()).sum::<f64>();
-    }
-    let total = data_loss + penalty;
-    if !total.is_finite() {
-        return Err(Divergence::Loss(total));
-    }
-    let n = layers.len();
-    let mut g: &Tensor = grad;
-    for (i, layer) in layers.iter_mut().enumerate().rev() {
-        let flow = GradFlow {
-            fused_activation: fused && i + 1 == n,
-            input_grad: i > 0,
-        };
-        g = layer.backward(g, flow);
-    }
-    let mut sum_squares = 0.0;
-    for p in layers
-        .iter_mut()
-        .flat_map(|l| l.params_mut())
-        .filter(|p| p.trainable)
-    {
-        p.add_penalty_gradient();
-        if optimizer.needs_global_norm() {
-            sum_squares += ops::sum_squares(p.grad.data());
-        }
-    }
-    let scale = optimizer.global_clip_scale(sum_squares);
-    let trainable = layers
-        .iter_mut()
-        .flat_map(|l| l.params_mut())
-        .filter(|p| p.trainable);
-    let mut finite = true;
-    for (index, p) in trainable.enumerate() {
-        finite &= optimizer.update(index, p, scale);
-    }
-    if !finite {
-        let value = layers
-            .iter()
-            .flat_map(|l| l.params())
-            .flat_map(|p| p.value.data())
-            .find(|v| !v.is_finite())
-            .map_or(f64::NAN, |&v| f64::from(v));
-        return Err(Divergence::Weights(value));
-    }
-    optimizer.finish_step();
-    Ok(total)
 }

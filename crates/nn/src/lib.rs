@@ -48,7 +48,10 @@
 
 mod callbacks;
 mod error;
+mod evaluate;
+mod feed;
 mod fit;
+mod fit_config;
 mod history;
 mod initializer;
 mod layer;
@@ -61,6 +64,7 @@ mod regularizer;
 mod save;
 mod sequential;
 mod summary;
+mod train_step;
 mod weights;
 
 pub use callbacks::{
@@ -68,7 +72,7 @@ pub use callbacks::{
     ProgressLogger, ReduceLrOnPlateau, TrainBegin, Verbosity,
 };
 pub use error::{Divergence, Error, Result};
-pub use fit::FitConfig;
+pub use fit_config::FitConfig;
 pub use gradus_tensor::Activation;
 pub use gradus_tensor::{BatchKey, BatchSource, SourceError, TensorSource};
 pub use history::History;

@@ -59,19 +59,16 @@ pub struct Sequential {
     pub(crate) work: Workspace,
 }
 
-/// Batch buffers reused by every training step.
+/// Buffers reused by every training step.
 #[derive(Debug)]
 pub(crate) struct Workspace {
-    pub(crate) x: Tensor,
-    pub(crate) y: Tensor,
+    /// ∂loss/∂output of the batch.
     pub(crate) grad: Tensor,
 }
 
 impl Default for Workspace {
     fn default() -> Workspace {
         Workspace {
-            x: Tensor::zeros(&[0]),
-            y: Tensor::zeros(&[0]),
             grad: Tensor::zeros(&[0]),
         }
     }
@@ -397,36 +394,6 @@ impl Sequential {
             }),
             Some(_) => Ok(()),
         }
-    }
-
-    /// The model's output for `x` in inference mode (dropout off, batch normalisation on its
-    /// moving statistics), computed in batches.
-    ///
-    /// # Errors
-    /// An unbuilt model, or `x` with the wrong shape or non-finite values.
-    pub fn predict(&mut self, x: &Tensor) -> Result<Tensor> {
-        let Some(built) = &self.built else {
-            return Err(Error::NotBuilt(
-                "call `fit` or `build` before `predict`".into(),
-            ));
-        };
-        let seed = built.seed;
-        self.prepare_input(x, "x", seed)?;
-        self.check_batch_fits(x.rows().min(INFERENCE_BATCH))?;
-        let out_shape = self.output_shape().expect("built").to_vec();
-        let mut dims = vec![x.rows()];
-        dims.extend(&out_shape);
-        let mut out = Tensor::try_zeros(&dims)?;
-        let width = out.row_len();
-        let mut batch = Tensor::zeros(&[0]);
-        for start in (0..x.rows()).step_by(INFERENCE_BATCH) {
-            let end = (start + INFERENCE_BATCH).min(x.rows());
-            let idx: Vec<usize> = (start..end).collect();
-            x.gather_rows_into(&idx, &mut batch);
-            let y = forward(&mut self.layers, &batch, Mode::Infer);
-            out.data_mut()[start * width..end * width].copy_from_slice(y.data());
-        }
-        Ok(out)
     }
 }
 

@@ -376,3 +376,121 @@ fn hostile_initializer_parameters_are_errors() {
         );
     }
 }
+
+/// A source that lies: wrong lengths, orders that are not permutations, batches of the
+/// wrong size or shape, NaN, failures.
+#[derive(Debug, Clone)]
+struct Liar {
+    len: usize,
+    batch: usize,
+    sample: Vec<usize>,
+    target: Option<Vec<usize>>,
+    order_len: usize,
+    order_max: usize,
+    rows_delta: usize,
+    cols: usize,
+    value: f32,
+    fail: bool,
+}
+
+impl gradus_nn::BatchSource for Liar {
+    fn len(&self) -> usize {
+        self.len
+    }
+    fn batch_size(&self) -> usize {
+        self.batch
+    }
+    fn sample_shape(&self) -> Vec<usize> {
+        self.sample.clone()
+    }
+    fn target_shape(&self) -> Option<Vec<usize>> {
+        self.target.clone()
+    }
+    fn order(&self, _pass: usize) -> Vec<usize> {
+        (0..self.order_len)
+            .map(|i| i % self.order_max.max(1))
+            .collect()
+    }
+    fn fill(
+        &self,
+        samples: &[usize],
+        _key: gradus_nn::BatchKey,
+        x: &mut Tensor,
+        y: &mut Tensor,
+    ) -> Result<(), gradus_nn::SourceError> {
+        if self.fail {
+            return Err("cannot read".into());
+        }
+        let rows = samples.len() + self.rows_delta;
+        *x = Tensor::full(&[rows, self.cols], self.value);
+        *y = Tensor::full(&[rows, 1], self.value);
+        Ok(())
+    }
+    fn prefetch(&self) -> usize {
+        self.batch % 3
+    }
+}
+
+fn liar() -> impl Strategy<Value = Liar> {
+    (
+        (mostly(1usize..20, 0usize..3), mostly(1usize..6, 0usize..2)),
+        mostly(Just(vec![2usize]), prop::collection::vec(0usize..4, 0..3)),
+        mostly(
+            Just(Some(vec![1usize])),
+            prop::option::of(prop::collection::vec(0usize..3, 0..3)),
+        ),
+        (0usize..25, 0usize..25, mostly(Just(0usize), 0usize..3)),
+        mostly(Just(2usize), 0usize..4),
+        mostly(-1.0f32..1.0, float()),
+        mostly(Just(false), any::<bool>()),
+    )
+        .prop_map(
+            |(
+                (len, batch),
+                sample,
+                target,
+                (order_len, order_max, rows_delta),
+                cols,
+                value,
+                fail,
+            )| Liar {
+                len,
+                batch,
+                sample,
+                target,
+                order_len,
+                order_max,
+                rows_delta,
+                cols,
+                value,
+                fail,
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 300,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(6),
+        ..ProptestConfig::default()
+    })]
+
+    /// fit_source, evaluate_source and predict_source on lying sources: `Ok` or `Err`.
+    #[test]
+    fn lying_sources_are_errors(source in liar(), epochs in 1usize..3, steps in prop::option::of(1usize..5)) {
+        let mut m = Sequential::new();
+        m.add(Dense::new(1));
+        m.compile(OptimizerConfig::sgd(0.01), LossConfig::MeanSquaredError, &[Metric::Mae]).unwrap();
+        let mut cfg = FitConfig::new().epochs(epochs).verbose(Verbosity::Silent);
+        cfg.steps_per_epoch = steps;
+        if let Ok(h) = m.fit_source(&source, Some(&source), cfg) {
+            prop_assert_eq!(h.epoch.len(), epochs);
+        }
+        if m.is_built() {
+            let _ = m.evaluate_source(&source);
+            if let Ok(p) = m.predict_source(&source) {
+                prop_assert_eq!(p.rows(), source.len);
+            }
+        }
+    }
+}

@@ -20,6 +20,7 @@ const SHUFFLE_STREAM: u64 = u64::MAX;
 /// s.fill(&order[..2], BatchKey::new(0, 0), &mut bx, &mut by).unwrap();
 /// assert_eq!(bx.data(), &[order[0] as f32, order[1] as f32]);
 /// assert_eq!(s.order(0), order); // a function of (seed, pass)
+/// assert_eq!(s.first_rows(3).order(1).len(), 3);
 /// let e = TensorSource::new(&x, Some(&Tensor::column(&[1.0])), 2).unwrap_err();
 /// assert_eq!(e.to_string(), "invalid targets = 1 rows: one row per sample: 5 rows, as x");
 /// ```
@@ -27,6 +28,8 @@ const SHUFFLE_STREAM: u64 = u64::MAX;
 pub struct TensorSource<'a> {
     x: &'a Tensor,
     y: Option<&'a Tensor>,
+    /// Rows used: the first `rows` of `x` and `y`.
+    rows: usize,
     batch_size: usize,
     shuffle: bool,
     seed: u64,
@@ -58,6 +61,7 @@ impl<'a> TensorSource<'a> {
         Ok(TensorSource {
             x,
             y,
+            rows: x.rows(),
             batch_size,
             shuffle: false,
             seed: 0,
@@ -76,6 +80,13 @@ impl<'a> TensorSource<'a> {
         self
     }
 
+    /// Uses only the first `rows` rows (at most all of them), e.g. to train on what a
+    /// validation split leaves.
+    pub fn first_rows(mut self, rows: usize) -> Self {
+        self.rows = rows.min(self.x.rows());
+        self
+    }
+
     /// The samples.
     pub fn x(&self) -> &'a Tensor {
         self.x
@@ -89,7 +100,7 @@ impl<'a> TensorSource<'a> {
 
 impl BatchSource for TensorSource<'_> {
     fn len(&self) -> usize {
-        self.x.rows()
+        self.rows
     }
 
     fn batch_size(&self) -> usize {
