@@ -35,6 +35,10 @@ pub fn run_all(make: impl Fn() -> Arc<dyn Storage>) {
     snapshots_do_not_change(&*make());
     queries(&*make());
     unknown_ids_are_errors(&*make());
+    studies_are_listed_and_deleted(&*make());
+    stale_trials_fail_after_their_grace_period(&*make());
+    finished_trials_import_into_another_study(&*make());
+    non_finite_values_round_trip(&*make());
 }
 
 fn float01() -> Distribution {
@@ -453,4 +457,143 @@ pub fn unknown_ids_are_errors(s: &dyn Storage) {
         s.set_trial_intermediate_value(TrialId(999), 0, 1.0)
             .is_err()
     );
+}
+
+/// `list_studies` reports every study with its counts and best value; `delete_study` removes
+/// a study and its trials and frees its name, leaving the others alone.
+pub fn studies_are_listed_and_deleted(s: &dyn Storage) {
+    let a = s.create_study("a", Direction::Minimize).unwrap();
+    let b = s.create_study("b", Direction::Maximize).unwrap();
+    for v in [3.0, 5.0] {
+        let t = s
+            .create_trial(b, TrialState::Running, BTreeMap::new())
+            .unwrap();
+        s.set_trial_state_value(t.id, TrialState::Complete, Some(v))
+            .unwrap();
+    }
+    let t = s
+        .create_trial(a, TrialState::Running, BTreeMap::new())
+        .unwrap();
+    let list = s.list_studies().unwrap();
+    let names: Vec<&str> = list.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(names, ["a", "b"], "studies are listed in creation order");
+    assert_eq!(
+        (list[0].n_trials, list[0].n_complete, list[0].best_value),
+        (1, 0, None)
+    );
+    assert_eq!(
+        (list[1].n_trials, list[1].best_value, list[1].best_trial),
+        (2, Some(5.0), Some(1)),
+        "the best of a maximized study is its largest value"
+    );
+    s.delete_study(a).unwrap();
+    assert!(matches!(
+        s.study_id_from_name("a"),
+        Err(Error::StudyNotFound(_))
+    ));
+    assert!(
+        s.get_all_trials(a, None).is_err(),
+        "a deleted study is gone"
+    );
+    assert!(s.get_trial(t.id).is_err(), "so are its trials");
+    assert!(s.delete_study(a).is_err(), "deleting twice is an error");
+    assert_eq!(s.study_ids().unwrap(), vec![b]);
+    let again = s.create_study("a", Direction::Minimize).unwrap();
+    assert_ne!(again, a, "ids are never reused");
+    assert_eq!(s.get_n_trials(b, None).unwrap(), 2);
+}
+
+/// A Running trial whose heartbeat is older than the grace period is failed once, with the
+/// reason; trials without heartbeats, fresh ones and finished ones are left alone.
+pub fn stale_trials_fail_after_their_grace_period(s: &dyn Storage) {
+    let study = s.create_study("hb", Direction::Minimize).unwrap();
+    let beating = s
+        .create_trial(study, TrialState::Running, BTreeMap::new())
+        .unwrap();
+    let silent = s
+        .create_trial(study, TrialState::Running, BTreeMap::new())
+        .unwrap();
+    let done = s
+        .create_trial(study, TrialState::Running, BTreeMap::new())
+        .unwrap();
+    s.record_heartbeat(beating.id).unwrap();
+    s.record_heartbeat(done.id).unwrap();
+    s.set_trial_state_value(done.id, TrialState::Complete, Some(1.0))
+        .unwrap();
+    assert!(
+        s.fail_stale_trials(study, 60.0).unwrap().is_empty(),
+        "a fresh heartbeat is not stale"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    let failed = s.fail_stale_trials(study, 0.01).unwrap();
+    assert_eq!(
+        failed.iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![beating.id],
+        "only the Running trial with an old heartbeat fails"
+    );
+    let t = s.get_trial(beating.id).unwrap();
+    assert_eq!(t.state, TrialState::Failed);
+    assert!(t.fail_reason().unwrap().starts_with("no heartbeat for"));
+    assert!(
+        s.fail_stale_trials(study, 0.01).unwrap().is_empty(),
+        "failed once"
+    );
+    assert_eq!(s.get_trial(silent.id).unwrap().state, TrialState::Running);
+    assert_eq!(s.get_trial(done.id).unwrap().value, Some(1.0));
+    // Heartbeats of trials that are not Running are ignored.
+    s.record_heartbeat(done.id).unwrap();
+}
+
+/// A finished trial copied into another study keeps its data under the next number there.
+pub fn finished_trials_import_into_another_study(s: &dyn Storage) {
+    let from = s.create_study("from", Direction::Minimize).unwrap();
+    let to = s.create_study("to", Direction::Minimize).unwrap();
+    let t = s
+        .create_trial(from, TrialState::Running, BTreeMap::new())
+        .unwrap();
+    s.set_trial_param(t.id, "x", &ParamValue::Float(0.25), &float01())
+        .unwrap();
+    s.set_trial_intermediate_value(t.id, 3, 0.5).unwrap();
+    s.set_trial_user_attr(t.id, "u", json!([1, 2])).unwrap();
+    s.set_trial_state_value(t.id, TrialState::Complete, Some(0.125))
+        .unwrap();
+    s.create_trial(to, TrialState::Running, BTreeMap::new())
+        .unwrap();
+    let original = s.get_trial(t.id).unwrap();
+    let copy = s.import_trial(to, &original).unwrap();
+    assert_eq!(copy.number, 1, "the next number of the target study");
+    assert_ne!(copy.id, original.id);
+    let stored = s.get_trial(copy.id).unwrap();
+    assert_eq!(stored.value, Some(0.125));
+    assert_eq!(stored.params, original.params);
+    assert_eq!(stored.intermediate_values, original.intermediate_values);
+    assert_eq!(stored.user_attrs, original.user_attrs);
+    assert_eq!(stored.datetime_complete, original.datetime_complete);
+    let running = s
+        .create_trial(from, TrialState::Running, BTreeMap::new())
+        .unwrap();
+    assert!(
+        s.import_trial(to, &running).is_err(),
+        "only finished trials are imported"
+    );
+}
+
+/// Infinite objective values and NaN / infinite intermediate values survive a round trip.
+pub fn non_finite_values_round_trip(s: &dyn Storage) {
+    let study = s.create_study("inf", Direction::Minimize).unwrap();
+    let t = s
+        .create_trial(study, TrialState::Running, BTreeMap::new())
+        .unwrap();
+    s.set_trial_intermediate_value(t.id, 0, f64::NAN).unwrap();
+    s.set_trial_intermediate_value(t.id, 1, f64::INFINITY)
+        .unwrap();
+    s.set_trial_intermediate_value(t.id, 2, f64::NEG_INFINITY)
+        .unwrap();
+    s.set_trial_state_value(t.id, TrialState::Complete, Some(f64::NEG_INFINITY))
+        .unwrap();
+    let back = s.get_trial(t.id).unwrap();
+    assert_eq!(back.value, Some(f64::NEG_INFINITY));
+    assert!(back.intermediate_values[&0].is_nan());
+    assert_eq!(back.intermediate_values[&1], f64::INFINITY);
+    assert_eq!(back.intermediate_values[&2], f64::NEG_INFINITY);
 }

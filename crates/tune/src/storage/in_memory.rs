@@ -1,6 +1,6 @@
 //! The in-memory storage: a lock around plain vectors, copy-on-write trial snapshots.
 
-use super::Storage;
+use super::{Storage, rules};
 use crate::distribution::Distribution;
 use crate::error::{Error, Result};
 use crate::frozen_trial::{FrozenTrial, StudyId, TrialId, now_secs};
@@ -22,9 +22,12 @@ pub struct InMemoryStorage {
 
 #[derive(Debug, Default)]
 struct Inner {
-    studies: Vec<StudyRecord>,
+    /// Indexed by study id; `None` once deleted (ids are never reused).
+    studies: Vec<Option<StudyRecord>>,
     names: HashMap<String, StudyId>,
     trials: Vec<TrialRecord>,
+    /// Last heartbeat of Running trials whose worker sends them, by trial id.
+    heartbeats: HashMap<TrialId, f64>,
 }
 
 #[derive(Debug)]
@@ -64,34 +67,34 @@ impl Inner {
     fn study(&self, id: StudyId) -> Result<&StudyRecord> {
         self.studies
             .get(id.0 as usize)
+            .and_then(Option::as_ref)
             .ok_or_else(|| Error::StudyNotFound(format!("id {}", id.0)))
     }
 
     fn study_mut(&mut self, id: StudyId) -> Result<&mut StudyRecord> {
         self.studies
             .get_mut(id.0 as usize)
+            .and_then(Option::as_mut)
             .ok_or_else(|| Error::StudyNotFound(format!("id {}", id.0)))
     }
 
     fn record(&self, id: TrialId) -> Result<&TrialRecord> {
         self.trials
             .get(id.0 as usize)
+            .filter(|r| self.study(r.study).is_ok())
             .ok_or_else(|| Error::TrialNotFound(format!("id {}", id.0)))
+    }
+
+    /// The trial for a write that the contract's rules check themselves.
+    fn trial_mut(&mut self, id: TrialId) -> Result<&mut FrozenTrial> {
+        self.record(id)?;
+        Ok(Arc::make_mut(&mut self.trials[id.0 as usize].trial))
     }
 
     /// The trial for a write: must exist and not be finished.
     fn unfinished_mut(&mut self, id: TrialId) -> Result<&mut FrozenTrial> {
-        let record = self
-            .trials
-            .get_mut(id.0 as usize)
-            .ok_or_else(|| Error::TrialNotFound(format!("id {}", id.0)))?;
-        if record.trial.state.is_finished() {
-            return Err(Error::TrialFinished {
-                number: record.trial.number,
-                state: record.trial.state.to_string(),
-            });
-        }
-        Ok(Arc::make_mut(&mut record.trial))
+        rules::check_unfinished(&self.record(id)?.trial)?;
+        self.trial_mut(id)
     }
 }
 
@@ -102,14 +105,14 @@ impl Storage for InMemoryStorage {
             return Err(Error::DuplicatedStudy(name.to_owned()));
         }
         let id = StudyId(inner.studies.len() as u64);
-        inner.studies.push(StudyRecord {
+        inner.studies.push(Some(StudyRecord {
             name: name.to_owned(),
             direction,
             system_attrs: BTreeMap::new(),
             trials: Vec::new(),
             waiting: VecDeque::new(),
             param_distributions: BTreeMap::new(),
-        });
+        }));
         inner.names.insert(name.to_owned(), id);
         Ok(id)
     }
@@ -148,20 +151,18 @@ impl Storage for InMemoryStorage {
         state: TrialState,
         system_attrs: BTreeMap<String, Value>,
     ) -> Result<Arc<FrozenTrial>> {
-        if !matches!(state, TrialState::Running | TrialState::Waiting) {
-            return Err(Error::InvalidConfig {
-                name: "state",
-                reason: format!("a new trial is Running or Waiting, not {state}"),
-            });
-        }
+        rules::check_new_state(state)?;
         let mut inner = self.write();
         let id = TrialId(inner.trials.len() as u64);
         let record = inner.study_mut(study)?;
-        let mut trial = FrozenTrial::new(id, record.trials.len() as u64, state);
-        trial.system_attrs = system_attrs;
-        if state == TrialState::Running {
-            trial.datetime_start = Some(now_secs());
-        } else {
+        let trial = rules::new_trial(
+            id,
+            record.trials.len() as u64,
+            state,
+            system_attrs,
+            now_secs(),
+        );
+        if state == TrialState::Waiting {
             record.waiting.push_back(id);
         }
         record.trials.push(id);
@@ -178,9 +179,7 @@ impl Storage for InMemoryStorage {
         let Some(id) = inner.study_mut(study)?.waiting.pop_front() else {
             return Ok(None);
         };
-        let trial = inner.unfinished_mut(id)?;
-        trial.state = TrialState::Running;
-        trial.datetime_start = Some(now_secs());
+        rules::start(inner.trial_mut(id)?, now_secs())?;
         Ok(Some(Arc::clone(&inner.trials[id.0 as usize].trial)))
     }
 
@@ -191,36 +190,22 @@ impl Storage for InMemoryStorage {
         value: &ParamValue,
         distribution: &Distribution,
     ) -> Result<()> {
-        if distribution.to_internal(value).is_none() {
-            return Err(Error::IncompatibleValue {
-                name: name.to_owned(),
-                value: value.to_string(),
-                distribution: distribution.to_string(),
-            });
-        }
         let mut inner = self.write();
         let study = inner.record(trial)?.study;
-        if let Some(existing) = inner.study(study)?.param_distributions.get(name) {
-            existing.check_compatible(name, distribution)?;
+        let existing = inner.study(study)?.param_distributions.get(name).cloned();
+        let first = rules::set_param(
+            inner.trial_mut(trial)?,
+            existing.as_ref(),
+            name,
+            value,
+            distribution,
+        )?;
+        if first {
+            inner
+                .study_mut(study)?
+                .param_distributions
+                .insert(name.to_owned(), distribution.clone());
         }
-        let t = inner.unfinished_mut(trial)?;
-        if t.state != TrialState::Running {
-            return Err(Error::InvalidConfig {
-                name: "trial state",
-                reason: format!(
-                    "parameters are set on Running trials; trial {} is {}",
-                    t.number, t.state
-                ),
-            });
-        }
-        t.params.insert(name.to_owned(), value.clone());
-        t.distributions
-            .insert(name.to_owned(), distribution.clone());
-        inner
-            .study_mut(study)?
-            .param_distributions
-            .entry(name.to_owned())
-            .or_insert_with(|| distribution.clone());
         Ok(())
     }
 
@@ -231,42 +216,8 @@ impl Storage for InMemoryStorage {
         value: Option<f64>,
     ) -> Result<()> {
         let mut inner = self.write();
-        let t = inner.unfinished_mut(trial)?;
-        match state {
-            TrialState::Complete | TrialState::Pruned | TrialState::Failed => {
-                if t.state != TrialState::Running {
-                    return Err(Error::InvalidConfig {
-                        name: "trial state",
-                        reason: format!(
-                            "only Running trials finish; trial {} is {}",
-                            t.number, t.state
-                        ),
-                    });
-                }
-                if state == TrialState::Complete && value.is_none() {
-                    return Err(Error::InvalidConfig {
-                        name: "value",
-                        reason: "a Complete trial needs a value".into(),
-                    });
-                }
-                t.state = state;
-                t.value = if state == TrialState::Failed {
-                    None
-                } else {
-                    value
-                };
-                t.datetime_complete = Some(now_secs());
-            }
-            TrialState::Running | TrialState::Waiting => {
-                return Err(Error::InvalidConfig {
-                    name: "trial state",
-                    reason: format!(
-                        "set_trial_state_value finishes trials; use pop_waiting_trial to start \
-                         one (asked for {state})"
-                    ),
-                });
-            }
-        }
+        rules::finish(inner.trial_mut(trial)?, state, value, now_secs())?;
+        inner.heartbeats.remove(&trial);
         Ok(())
     }
 
@@ -292,6 +243,78 @@ impl Storage for InMemoryStorage {
             .system_attrs
             .insert(key.to_owned(), value);
         Ok(())
+    }
+
+    fn study_ids(&self) -> Result<Vec<StudyId>> {
+        let inner = self.read();
+        Ok((0..inner.studies.len())
+            .filter(|&i| inner.studies[i].is_some())
+            .map(|i| StudyId(i as u64))
+            .collect())
+    }
+
+    fn delete_study(&self, study: StudyId) -> Result<()> {
+        let mut inner = self.write();
+        let record = inner.study(study)?;
+        let (name, trials) = (record.name.clone(), record.trials.clone());
+        inner.names.remove(&name);
+        for id in trials {
+            inner.heartbeats.remove(&id);
+        }
+        inner.studies[study.0 as usize] = None;
+        Ok(())
+    }
+
+    fn record_heartbeat(&self, trial: TrialId) -> Result<()> {
+        let mut inner = self.write();
+        let t = &inner.record(trial)?.trial;
+        if t.state == TrialState::Running {
+            inner.heartbeats.insert(trial, now_secs());
+        }
+        Ok(())
+    }
+
+    fn fail_stale_trials(&self, study: StudyId, grace_secs: f64) -> Result<Vec<Arc<FrozenTrial>>> {
+        let mut inner = self.write();
+        let now = now_secs();
+        let stale: Vec<(TrialId, f64)> = inner
+            .study(study)?
+            .trials
+            .iter()
+            .filter_map(|id| inner.heartbeats.get(id).map(|&h| (*id, h)))
+            .filter(|&(_, h)| h < now - grace_secs)
+            .collect();
+        let mut failed = Vec::with_capacity(stale.len());
+        for (id, beat) in stale {
+            rules::fail_stale(inner.trial_mut(id)?, beat, now)?;
+            inner.heartbeats.remove(&id);
+            failed.push(Arc::clone(&inner.trials[id.0 as usize].trial));
+        }
+        Ok(failed)
+    }
+
+    fn import_trial(&self, study: StudyId, trial: &FrozenTrial) -> Result<Arc<FrozenTrial>> {
+        let mut inner = self.write();
+        let id = TrialId(inner.trials.len() as u64);
+        let record = inner.study_mut(study)?;
+        let copy = Arc::new(rules::imported(trial, id, record.trials.len() as u64)?);
+        for (name, d) in &copy.distributions {
+            if let Some(existing) = record.param_distributions.get(name) {
+                existing.check_compatible(name, d)?;
+            }
+        }
+        for (name, d) in &copy.distributions {
+            record
+                .param_distributions
+                .entry(name.clone())
+                .or_insert_with(|| d.clone());
+        }
+        record.trials.push(id);
+        inner.trials.push(TrialRecord {
+            study,
+            trial: Arc::clone(&copy),
+        });
+        Ok(copy)
     }
 
     fn get_trial(&self, trial: TrialId) -> Result<Arc<FrozenTrial>> {

@@ -17,18 +17,37 @@
 //! - **Distribution compatibility.** A parameter name keeps its kind, log flag and choices across
 //!   the trials of a study ([`Distribution::check_compatible`]).
 //!
+//! Backends:
+//!
+//! - [`InMemoryStorage`]: one process, gone with it.
+//! - [`SqliteStorage`]: one file, shared by the processes of one machine (WAL, busy
+//!   timeout with retry, [`SqliteDurability`] to trade speed for power-loss safety).
+//! - [`PostgresStorage`]: one database, shared by processes on many machines (row locks,
+//!   `SKIP LOCKED` pops, reconnection with backoff).
+//!
+//! Both SQL backends keep a schema version (`gradus_meta`) and refuse foreign or newer
+//! databases without touching them, write each call in one transaction, and cache
+//! finished trials so that a read fetches only what can still change. Workers that send
+//! heartbeats ([`Storage::record_heartbeat`]) have their trials failed by the next worker
+//! when they stop ([`Storage::fail_stale_trials`]).
+//!
 //! Backend authors run [`conformance::run_all`] in their tests.
 
 pub mod conformance;
 mod in_memory;
+mod rules;
+mod sql;
 
 pub use in_memory::InMemoryStorage;
+pub use sql::postgres::PostgresStorage;
+pub use sql::sqlite::{SqliteDurability, SqliteOptions, SqliteStorage};
 
 use crate::distribution::Distribution;
 use crate::error::{Error, Result};
 use crate::frozen_trial::{FrozenTrial, StudyId, TrialId};
 use crate::param::ParamValue;
 use crate::trial_state::{Direction, TrialState};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -92,6 +111,34 @@ pub trait Storage: Send + Sync + fmt::Debug {
         states: Option<&[TrialState]>,
     ) -> Result<Vec<Arc<FrozenTrial>>>;
 
+    /// Every study's id, in creation order.
+    fn study_ids(&self) -> Result<Vec<StudyId>>;
+
+    /// Deletes a study and its trials; its name becomes free. Ids are never reused.
+    fn delete_study(&self, study: StudyId) -> Result<()>;
+
+    /// Records that the worker running `trial` is alive (now). Does nothing for a trial that
+    /// is not Running.
+    fn record_heartbeat(&self, trial: TrialId) -> Result<()>;
+
+    /// Atomically marks Failed every Running trial of `study` whose last heartbeat is older
+    /// than `grace_secs` (its worker died or lost its connection), recording why, and
+    /// returns them. Trials that never sent a heartbeat are left alone.
+    fn fail_stale_trials(&self, study: StudyId, grace_secs: f64) -> Result<Vec<Arc<FrozenTrial>>>;
+
+    /// Copies a finished trial (from another study or storage) into `study` with all its
+    /// data, giving it the next number; its distributions must be compatible with the
+    /// study's.
+    fn import_trial(&self, study: StudyId, trial: &FrozenTrial) -> Result<Arc<FrozenTrial>>;
+
+    /// Every study with its trial counts and best value.
+    fn list_studies(&self) -> Result<Vec<StudySummary>> {
+        self.study_ids()?
+            .into_iter()
+            .map(|id| StudySummary::of(self, id))
+            .collect()
+    }
+
     /// The number of trials, optionally only those in `states`.
     fn get_n_trials(&self, study: StudyId, states: Option<&[TrialState]>) -> Result<usize> {
         Ok(self.get_all_trials(study, states)?.len())
@@ -120,5 +167,48 @@ pub trait Storage: Send + Sync + fmt::Debug {
             }
         }
         best.ok_or(Error::NoCompleteTrial)
+    }
+}
+
+/// A study as [`Storage::list_studies`] reports it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StudySummary {
+    /// The id.
+    pub id: StudyId,
+    /// The name.
+    pub name: String,
+    /// Minimize or maximize.
+    pub direction: Direction,
+    /// Trials in any state.
+    pub n_trials: usize,
+    /// Complete trials.
+    pub n_complete: usize,
+    /// The best value, once a trial completed.
+    pub best_value: Option<f64>,
+    /// The number of the best trial.
+    pub best_trial: Option<u64>,
+}
+
+impl StudySummary {
+    /// The summary of `study` in `storage`.
+    pub fn of(storage: &(impl Storage + ?Sized), study: StudyId) -> Result<StudySummary> {
+        let trials = storage.get_all_trials(study, None)?;
+        let best = match storage.get_best_trial(study) {
+            Ok(t) => Some(t),
+            Err(Error::NoCompleteTrial) => None,
+            Err(e) => return Err(e),
+        };
+        Ok(StudySummary {
+            id: study,
+            name: storage.study_name(study)?,
+            direction: storage.study_direction(study)?,
+            n_trials: trials.len(),
+            n_complete: trials
+                .iter()
+                .filter(|t| t.state == TrialState::Complete)
+                .count(),
+            best_value: best.as_ref().and_then(|t| t.value),
+            best_trial: best.map(|t| t.number),
+        })
     }
 }
