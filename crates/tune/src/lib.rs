@@ -66,6 +66,7 @@ mod error;
 mod export;
 mod frozen_trial;
 mod guard;
+mod heartbeat;
 mod optimize;
 mod param;
 pub mod pruners;
@@ -81,6 +82,7 @@ pub use callback::{Control, StudyCallback};
 pub use distribution::Distribution;
 pub use error::{Error, Result, TrialError};
 pub use frozen_trial::{FAIL_REASON_KEY, FIXED_PARAMS_KEY, FrozenTrial, StudyId, TrialId};
+pub use heartbeat::{HeartbeatConfig, ORIGINAL_TRIAL_KEY, RETRIED_FROM_KEY, RETRY_COUNT_KEY};
 pub use optimize::{MAX_N_JOBS, OptimizeOptions, OptimizeSummary, StopReason};
 pub use param::{Choice, ParamValue};
 pub use pruners::{

@@ -4,6 +4,7 @@ use crate::distribution::check_finite;
 use crate::error::{Error, Result, TrialError};
 use crate::frozen_trial::{FAIL_REASON_KEY, FIXED_PARAMS_KEY, FrozenTrial, StudyId};
 use crate::guard::guarded;
+use crate::heartbeat::{Heartbeat, HeartbeatConfig};
 use crate::param::ParamValue;
 use crate::pruners::{MedianPruner, Pruner};
 use crate::rng::{entropy_seed, trial_rng};
@@ -13,6 +14,7 @@ use crate::trial::Trial;
 use crate::trial_state::{Direction, TrialState};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// What a study and its trials share.
 #[derive(Debug)]
@@ -27,6 +29,8 @@ pub(crate) struct StudyShared {
     /// Serializes trial creation with the sampler's relative draw within this process, so that a
     /// grid point is claimed once and the constant liar sees every earlier proposal.
     pub(crate) ask_lock: Mutex<()>,
+    /// Heartbeats of this process's running trials, when the study uses them.
+    pub(crate) heartbeat: Option<Heartbeat>,
 }
 
 impl StudyShared {
@@ -78,6 +82,9 @@ pub struct StudyBuilder {
     seed: Option<u64>,
     storage: Option<Arc<dyn Storage>>,
     load_if_exists: bool,
+    heartbeat: Option<Duration>,
+    grace_period: Option<Duration>,
+    retries: u32,
 }
 
 impl StudyBuilder {
@@ -125,6 +132,50 @@ impl StudyBuilder {
         self
     }
 
+    /// Send a heartbeat for each running trial every `interval` from a background thread, so
+    /// that when this process dies its trials are failed by the next worker that asks (after
+    /// the [grace period](Self::grace_period)) instead of staying Running for ever (default:
+    /// no heartbeat, as Optuna).
+    pub fn heartbeat(mut self, interval: Duration) -> Self {
+        self.heartbeat = Some(interval);
+        self
+    }
+
+    /// How old a running trial's last heartbeat may be before another worker fails it
+    /// (default 60 s; must exceed the heartbeat interval).
+    pub fn grace_period(mut self, grace: Duration) -> Self {
+        self.grace_period = Some(grace);
+        self
+    }
+
+    /// Re-run a trial failed for lack of heartbeats up to `n` times with the same parameters
+    /// (system attributes `retried_from`, `original_trial`, `retry_count`; default 0).
+    pub fn retry_failed(mut self, n: u32) -> Self {
+        self.retries = n;
+        self
+    }
+
+    /// Loads the existing study of this name (resuming it: numbering continues after its
+    /// last trial); its direction is the stored one.
+    ///
+    /// # Errors
+    /// [`Error::StudyNotFound`] when the storage has no study of this name (or no name was
+    /// given).
+    pub fn load(mut self) -> Result<Study> {
+        let storage = self
+            .storage
+            .clone()
+            .unwrap_or_else(|| Arc::new(InMemoryStorage::new()));
+        let name = self.name.clone().ok_or_else(|| {
+            Error::StudyNotFound("(no name given: call `name` before `load`)".into())
+        })?;
+        let id = storage.study_id_from_name(&name)?;
+        self.direction = storage.study_direction(id)?;
+        self.storage = Some(storage);
+        self.load_if_exists = true;
+        self.build()
+    }
+
     /// Creates (or loads) the study in the storage.
     pub fn build(self) -> Result<Study> {
         let storage = self
@@ -141,6 +192,29 @@ impl StudyBuilder {
             Err(e) => return Err(e),
         };
         let direction = storage.study_direction(study_id)?;
+        let heartbeat = match self.heartbeat {
+            Some(interval) => {
+                let grace_period = self.grace_period.unwrap_or(Duration::from_secs(60));
+                if interval.is_zero() || grace_period <= interval {
+                    return Err(Error::InvalidConfig {
+                        name: "heartbeat",
+                        reason: format!(
+                            "the interval ({interval:?}) must be positive and shorter than the \
+                             grace period ({grace_period:?})"
+                        ),
+                    });
+                }
+                Some(Heartbeat::new(
+                    HeartbeatConfig {
+                        interval,
+                        grace_period,
+                        retries: self.retries,
+                    },
+                    Arc::clone(&storage),
+                ))
+            }
+            None => None,
+        };
         Ok(Study {
             shared: Arc::new(StudyShared {
                 storage,
@@ -155,6 +229,7 @@ impl StudyBuilder {
                 direction,
                 seed: self.seed.unwrap_or_else(entropy_seed),
                 ask_lock: Mutex::new(()),
+                heartbeat,
             }),
         })
     }
@@ -199,6 +274,9 @@ impl Study {
     pub fn ask(&self) -> Result<Trial> {
         let s = &*self.shared;
         let _guard = s.ask_lock.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(h) = &s.heartbeat {
+            h.reap(s.study_id)?;
+        }
         let frozen = match s.storage.pop_waiting_trial(s.study_id)? {
             Some(t) => t,
             None => {
@@ -216,6 +294,9 @@ impl Study {
                     .create_trial(s.study_id, TrialState::Running, BTreeMap::new())?
             }
         };
+        if let Some(h) = &s.heartbeat {
+            h.started(frozen.id)?;
+        }
         let mut rng = trial_rng(s.seed, frozen.number);
         let started = fixed_params(&frozen).and_then(|fixed| {
             let trials = s.storage.get_all_trials(s.study_id, None)?;
@@ -291,6 +372,9 @@ impl Study {
                     .set_trial_state_value(t.id, TrialState::Pruned, last)?
             }
             Err(TrialError::Failed(e)) => fail(e.to_string())?,
+        }
+        if let Some(h) = &s.heartbeat {
+            h.finished(t.id);
         }
         s.storage.get_trial(t.id)
     }

@@ -34,13 +34,17 @@
 //! Backend authors run [`conformance::run_all`] in their tests.
 
 pub mod conformance;
+mod copy;
 mod in_memory;
 mod rules;
 mod sql;
+mod url;
 
+pub use copy::copy_study;
 pub use in_memory::InMemoryStorage;
 pub use sql::postgres::PostgresStorage;
 pub use sql::sqlite::{SqliteDurability, SqliteOptions, SqliteStorage};
+pub use url::storage_from_url;
 
 use crate::distribution::Distribution;
 use crate::error::{Error, Result};
