@@ -56,7 +56,7 @@ pub fn storage_from_url(url: &str) -> Result<Arc<dyn Storage>> {
             Some(("durability", "full")) => options.durability = SqliteDurability::Full,
             Some(("durability", "normal")) => options.durability = SqliteDurability::Normal,
             Some(("timeout", secs)) => match secs.parse::<f64>() {
-                Ok(s) if s.is_finite() && s >= 0.0 && s < 1e9 => {
+                Ok(s) if (0.0..1e9).contains(&s) => {
                     options.busy_timeout = Duration::from_secs_f64(s)
                 }
                 _ => {
