@@ -1,5 +1,6 @@
-//! The math kernels: GEMM, row-wise and column-wise reductions, softmax, moments, and
-//! [`vectorized`] for element-wise loops that gain from wider vector instructions.
+//! The math kernels: GEMM, row-wise and column-wise reductions, softmax, moments, image
+//! warps ([`warp_affine`]) and image value transforms, and [`vectorized`] for element-wise
+//! loops that gain from wider vector instructions.
 //!
 //! Kernels work on [`Tensor`](crate::Tensor)s or on plain row-major slices with an explicit
 //! row length, write into caller-provided outputs and never allocate (GEMM's packing scratch
@@ -9,12 +10,19 @@
 //! is built.
 
 mod gemm;
+mod image;
 mod reduce;
 mod simd;
+mod warp;
 
 pub use gemm::{Transpose, gemm, matmul, matmul_nt, matmul_tn, side_by_side};
+pub use image::{
+    channel_mean_std, mean_std, min_max, scale_clamped, scale_shift, scale_shift_channels,
+    shift_clamped,
+};
 pub use reduce::{
     add_row_vector, all_finite, argmax, axpy, column_moments, dot, log_softmax_row, logsumexp,
     softmax_row, sum_columns_into, sum_squares,
 };
 pub use simd::{unaligned_prefix, vectorized};
+pub use warp::{AffineWarp, FillMode, Interpolation, warp_affine};
