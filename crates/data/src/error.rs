@@ -313,6 +313,17 @@ pub enum Error {
         /// What would make it smaller.
         fix: String,
     },
+    /// An argument (an augmentation setting, a transform parameter, an image shape) outside
+    /// what it accepts.
+    #[error("invalid {field} = {value}: {expected}")]
+    Invalid {
+        /// The argument, e.g. `TransformParams.theta` or `zoom_range`.
+        field: String,
+        /// The value given, as text.
+        value: String,
+        /// What is accepted, or what would fix it.
+        expected: String,
+    },
     /// A tensor could not be built.
     #[error(transparent)]
     Tensor(#[from] gradus_tensor::Error),

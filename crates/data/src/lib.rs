@@ -26,6 +26,12 @@
 //! - **One small trait for cross-validation.** [`Splitter`] turns a sample count (and labels,
 //!   for stratification) into [`Fold`]s of row indices; [`CrossValidation`] is the closed set
 //!   of splitters as a config enum.
+//! - **Image augmentation.** [`ImageDataGenerator`] draws and applies Keras's random
+//!   transforms (one affine warp with SciPy's fill modes, channel shift, flips, brightness)
+//!   and standardizes; [`ImageDataGenerator::flow`] and [`ImageDataGenerator::augment`]
+//!   turn images into an augmented [`BatchSource`](gradus_tensor::BatchSource) whose
+//!   batches depend on (seed, epoch, batch) alone. Keras's two geometry bugs are fixed by
+//!   default and reproduced with `keras_compat(true)`.
 //! - **Bundled data.** [`bundled`] embeds the real data sets of `examples/data/` (diabetes,
 //!   iris, wine, breast cancer, digits) for examples and tests.
 //!
@@ -52,6 +58,7 @@
 #![forbid(unsafe_code)]
 
 mod alloc;
+mod augment;
 pub mod bundled;
 mod cross_validation;
 mod csv;
@@ -71,6 +78,10 @@ mod splitter;
 mod standard_scaler;
 mod stratified_kfold;
 
+pub use augment::{
+    Augmented, Centre, FeaturewiseStats, FitOptions, FlowOptions, ImageDataGenerator, MAX_SHIFT,
+    MAX_ZOOM, ShiftRange, TransformParams, ZoomRange,
+};
 pub use cross_validation::CrossValidation;
 pub use csv::{load_csv, load_csv_features, read_csv, read_csv_features};
 pub use csv_options::{CsvOptions, Features};
