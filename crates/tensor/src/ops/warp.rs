@@ -174,7 +174,7 @@ pub fn warp_affine(src: &[f32], dst: &mut [f32], shape: [usize; 3], warp: &Affin
         };
         let (start, end) = if inner.0 < inner.1 { inner } else { (0, 0) };
         for c in (0..start).chain(end..w) {
-            let (pr, pc) = line.at(c);
+            let (pr, pc) = line.at(c as i64 as f64);
             let px = &mut out[c * ch..(c + 1) * ch];
             sample_edge(&image, &rows, &cols, warp, pr, pc, px);
         }
@@ -207,9 +207,10 @@ struct Line {
 }
 
 impl Line {
+    /// The input position of output column `c` (as `f64`; columns are below 2⁵³, so the
+    /// value is exact, and a running `f64` counter gives the same positions).
     #[inline(always)]
-    fn at(&self, c: usize) -> (f64, f64) {
-        let c = c as f64;
+    fn at(&self, c: f64) -> (f64, f64) {
         (self.row0 + self.drow * c, self.col0 + self.dcol * c)
     }
 }
@@ -220,7 +221,7 @@ impl Line {
 /// arithmetic of [`Line::at`], shrinking it where rounding disagrees.
 fn interval(base: f64, step: f64, hi: f64, n: usize) -> (usize, usize) {
     let inside = |c: usize| {
-        let p = base + step * c as f64;
+        let p = base + step * (c as i64 as f64);
         (0.0..hi).contains(&p)
     };
     let (mut start, mut end) = if step == 0.0 {
@@ -251,10 +252,12 @@ fn interval(base: f64, step: f64, hi: f64, n: usize) -> (usize, usize) {
 #[inline(always)]
 fn bilinear<const C: usize>(im: &Image, line: &Line, start: usize, out: &mut [f32]) {
     let stride = im.w * C;
-    for (k, px) in out.chunks_exact_mut(C).enumerate() {
-        let (pr, pc) = line.at(start + k);
+    let mut c = start as i64 as f64;
+    for px in out.chunks_exact_mut(C) {
+        let (pr, pc) = line.at(c);
+        c += 1.0;
         // Inside, positions are ≥ 0: truncation is the floor (and needs no libm call).
-        let (ir, ic) = (pr as usize, pc as usize);
+        let (ir, ic) = (pr as i64 as usize, pc as i64 as usize);
         let (tr, tc) = ((pr - ir as f64) as f32, (pc - ic as f64) as f32);
         let p00 = (ir * im.w + ic) * C;
         let top = &im.src[p00..p00 + 2 * C];
@@ -271,10 +274,12 @@ fn bilinear<const C: usize>(im: &Image, line: &Line, start: usize, out: &mut [f3
 fn bilinear_any(im: &Image, line: &Line, start: usize, out: &mut [f32]) {
     let ch = im.ch;
     let stride = im.w * ch;
-    for (k, px) in out.chunks_exact_mut(ch).enumerate() {
-        let (pr, pc) = line.at(start + k);
+    let mut c = start as i64 as f64;
+    for px in out.chunks_exact_mut(ch) {
+        let (pr, pc) = line.at(c);
+        c += 1.0;
         // Inside, positions are ≥ 0: truncation is the floor (and needs no libm call).
-        let (ir, ic) = (pr as usize, pc as usize);
+        let (ir, ic) = (pr as i64 as usize, pc as i64 as usize);
         let (tr, tc) = ((pr - ir as f64) as f32, (pc - ic as f64) as f32);
         let p00 = (ir * im.w + ic) * ch;
         let top = &im.src[p00..p00 + 2 * ch];
@@ -290,10 +295,12 @@ fn bilinear_any(im: &Image, line: &Line, start: usize, out: &mut [f32]) {
 /// The interior, order 0: the sample at `⌊p + ½⌋` (inside, since `0 ≤ p < n − 1`).
 fn nearest(im: &Image, line: &Line, start: usize, out: &mut [f32]) {
     let ch = im.ch;
-    for (k, px) in out.chunks_exact_mut(ch).enumerate() {
-        let (pr, pc) = line.at(start + k);
-        let (r, c) = ((pr + 0.5) as usize, (pc + 0.5) as usize);
-        let p = (r * im.w + c) * ch;
+    let mut c = start as i64 as f64;
+    for px in out.chunks_exact_mut(ch) {
+        let (pr, pc) = line.at(c);
+        c += 1.0;
+        let (ir, ic) = ((pr + 0.5) as i64 as usize, (pc + 0.5) as i64 as usize);
+        let p = (ir * im.w + ic) * ch;
         px.copy_from_slice(&im.src[p..p + ch]);
     }
 }
@@ -359,6 +366,14 @@ impl Axis {
     }
 }
 
+/// `⌊p⌋` for a mapped position (within `[−1, n]`, so it fits `i64`) without a libm call
+/// (baseline x86-64 has no rounding instruction).
+#[inline(always)]
+fn floor(p: f64) -> i64 {
+    let t = p as i64;
+    if t as f64 > p { t - 1 } else { t }
+}
+
 /// One output pixel outside the interior, with the fill-mode mapping of both axes.
 fn sample_edge(
     im: &Image,
@@ -375,23 +390,23 @@ fn sample_edge(
     };
     let ch = im.ch;
     let at = |r: usize, c: usize| (r * im.w + c) * ch;
+    let pixel = |r: usize, c: usize| &im.src[at(r, c)..at(r, c) + ch];
     match warp.interpolation {
         Interpolation::Nearest => {
-            let r = rows.tap((pr + 0.5).floor() as i64);
-            let c = cols.tap((pc + 0.5).floor() as i64);
-            px.copy_from_slice(&im.src[at(r, c)..at(r, c) + ch]);
+            let r = rows.tap(floor(pr + 0.5));
+            let c = cols.tap(floor(pc + 0.5));
+            px.copy_from_slice(pixel(r, c));
         }
         Interpolation::Bilinear => {
-            let (fr, fc) = (pr.floor(), pc.floor());
-            let (tr, tc) = ((pr - fr) as f32, (pc - fc) as f32);
-            let (r0, r1) = (rows.tap(fr as i64), rows.tap(fr as i64 + 1));
-            let (c0, c1) = (cols.tap(fc as i64), cols.tap(fc as i64 + 1));
-            let (p00, p01, p10, p11) = (at(r0, c0), at(r0, c1), at(r1, c0), at(r1, c1));
-            for (i, v) in px.iter_mut().enumerate() {
-                let s = im.src;
-                let t = s[p00 + i] + tc * (s[p01 + i] - s[p00 + i]);
-                let b = s[p10 + i] + tc * (s[p11 + i] - s[p10 + i]);
-                *v = t + tr * (b - t);
+            let (fr, fc) = (floor(pr), floor(pc));
+            let (tr, tc) = ((pr - fr as f64) as f32, (pc - fc as f64) as f32);
+            let (r0, r1) = (rows.tap(fr), rows.tap(fr + 1));
+            let (c0, c1) = (cols.tap(fc), cols.tap(fc + 1));
+            let (a, b, c, d) = (pixel(r0, c0), pixel(r0, c1), pixel(r1, c0), pixel(r1, c1));
+            for ((((v, a), b), c), d) in px.iter_mut().zip(a).zip(b).zip(c).zip(d) {
+                let t = a + tc * (b - a);
+                let u = c + tc * (d - c);
+                *v = t + tr * (u - t);
             }
         }
     }
