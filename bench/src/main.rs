@@ -4,6 +4,8 @@
 use clap::{Parser, Subcommand};
 use gradus_bench::mlp;
 
+mod augment_apply;
+mod augment_flow;
 mod tpe;
 
 /// Benchmarks of gradus against its peers; each result is one JSON line on stdout.
@@ -23,6 +25,10 @@ enum Command {
     TpeLatency(tpe::LatencyArgs),
     /// MLP training speed (W1 or W2): median µs per training step and the final loss.
     Mlp(mlp::MlpArgs),
+    /// Applies one explicit transform to an H×W×C float32 .npy image (Keras's parameters).
+    Augment(augment_apply::ApplyArgs),
+    /// ImageDataGenerator.flow throughput with the course's augmentation: images per second.
+    AugmentFlow(augment_flow::FlowArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -30,5 +36,7 @@ fn main() -> anyhow::Result<()> {
         Command::Tpe(args) => tpe::run(&args),
         Command::TpeLatency(args) => tpe::latency(&args),
         Command::Mlp(args) => mlp::run(&args),
+        Command::Augment(args) => augment_apply::run(&args),
+        Command::AugmentFlow(args) => augment_flow::run(&args),
     }
 }
