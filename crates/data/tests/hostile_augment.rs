@@ -5,10 +5,10 @@
 //! every `Ok` keeps its promise (the output has the input's shape and finite values).
 
 use gradus_data::{
-    FitOptions, FlowOptions, ImageDataGenerator, ShiftRange, TransformParams, ZoomRange,
+    Centre, FitOptions, FlowOptions, ImageDataGenerator, ShiftRange, TransformParams, ZoomRange,
 };
-use gradus_tensor::ops::{FillMode, Interpolation};
-use gradus_tensor::{BatchKey, BatchSource, Rng, Tensor};
+use gradus_tensor::ops::{FillMode, Interpolation, warp_affine};
+use gradus_tensor::{BatchKey, BatchSource, Rng, SourceError, Tensor};
 use proptest::prelude::*;
 
 fn config() -> ProptestConfig {
@@ -244,6 +244,107 @@ proptest! {
             prop_assert!((0..=1).contains(&order));
             let _ = g.validate();
         }
+    }
+}
+
+/// A source that lies about its samples: wrong shapes, errors, or nothing at all.
+struct Liar {
+    shape: Vec<usize>,
+    filled: Vec<usize>,
+    fail: bool,
+}
+
+impl BatchSource for Liar {
+    fn len(&self) -> usize {
+        3
+    }
+    fn batch_size(&self) -> usize {
+        2
+    }
+    fn sample_shape(&self) -> Vec<usize> {
+        self.shape.clone()
+    }
+    fn target_shape(&self) -> Option<Vec<usize>> {
+        None
+    }
+    fn order(&self, _pass: usize) -> Vec<usize> {
+        vec![0, 1, 2]
+    }
+    fn fill(
+        &self,
+        _s: &[usize],
+        _k: BatchKey,
+        x: &mut Tensor,
+        _y: &mut Tensor,
+    ) -> Result<(), SourceError> {
+        if self.fail {
+            return Err("unreadable".into());
+        }
+        *x = Tensor::try_zeros(&self.filled)?;
+        Ok(())
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `warp` on any parameters and image size gives a matrix that `warp_affine` takes
+    /// without panicking, whatever it holds.
+    #[test]
+    fn any_params_give_a_usable_warp(p in params(), h in prop_oneof![0usize..5, Just(usize::MAX)],
+                                     w in prop_oneof![0usize..5, Just(1usize << 40)],
+                                     keras in any::<bool>()) {
+        let centre = if keras { Centre::Keras } else { Centre::Exact };
+        let warp = p.warp(h, w, centre, FillMode::Reflect, 0.5, Interpolation::Bilinear);
+        let src = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0];
+        let mut dst = [0.0f32; 6];
+        warp_affine(&src, &mut dst, [2, 3, 1], &warp);
+        prop_assert!(dst.iter().all(|v| *v == 0.5 || (1.0..=6.0).contains(v)));
+    }
+
+    /// Ranges drawn from directly, unvalidated: no panic.
+    #[test]
+    fn unvalidated_ranges_draw_without_panicking(r in shift_range(), z in (number(), number()),
+                                                 size in any::<usize>(), seed in any::<u64>()) {
+        let mut rng = Rng::new(seed);
+        let _ = r.draw(&mut rng, size);
+        let _ = ZoomRange::Range([z.0, z.1]).draw(&mut rng);
+        let _ = ZoomRange::Factor(z.0).draw(&mut rng);
+    }
+
+    /// Sources with the wrong sample rank are refused; batches of the wrong shape or
+    /// failed reads are errors of `fill`.
+    #[test]
+    fn lying_sources_are_errors(shape in prop::collection::vec(0usize..4, 0..5),
+                                filled in prop::collection::vec(0usize..4, 1..5), fail in any::<bool>()) {
+        let g = ImageDataGenerator::new().rotation_range(10.0).samplewise_std_normalization(true);
+        let liar = Liar { shape: shape.clone(), filled: filled.clone(), fail };
+        match g.augment(liar) {
+            Err(e) => {
+                prop_assert!(shape.len() != 3);
+                prop_assert!(e.to_string().starts_with("invalid source sample shape"), "{}", e);
+            }
+            Ok(aug) => {
+                let (mut x, mut y) = (Tensor::zeros(&[0, 1]), Tensor::zeros(&[0, 1]));
+                let r = aug.fill(&[0, 1], BatchKey::new(0, 0), &mut x, &mut y);
+                let right = filled.len() == 4 && filled[0] == 2 && filled[1..] == shape[..];
+                prop_assert_eq!(r.is_ok(), right && !fail);
+            }
+        }
+    }
+
+    /// `standardize` on tensors of any rank and shape.
+    #[test]
+    fn standardize_takes_any_tensor(dims in prop::collection::vec(0usize..4, 1..5),
+                                    samplewise in any::<bool>(), seed in any::<u64>()) {
+        let len = dims.iter().product();
+        let mut rng = Rng::new(seed);
+        let v: Vec<f32> = (0..len).map(|_| rng.uniform_f32()).collect();
+        let mut x = Tensor::from_vec(v, &dims).unwrap();
+        let g = ImageDataGenerator::new().samplewise_std_normalization(samplewise).rescale(2.0);
+        let r = g.standardize(&mut x);
+        prop_assert_eq!(r.is_ok(), dims.len() == 3 || dims.len() == 4);
+        prop_assert!(x.first_non_finite().is_none());
     }
 }
 

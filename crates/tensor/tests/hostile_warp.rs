@@ -4,7 +4,7 @@
 
 use gradus_tensor::ops::{
     AffineWarp, FillMode, Interpolation, channel_mean_std, mean_std, min_max, scale_clamped,
-    scale_shift_channels, shift_clamped, warp_affine,
+    scale_shift, scale_shift_channels, shift_clamped, warp_affine,
 };
 use proptest::prelude::*;
 
@@ -105,6 +105,7 @@ proptest! {
         let mut x = vals.clone();
         shift_clamped(&mut x, a, b, c);
         scale_clamped(&mut x, a, b, c);
+        scale_shift(&mut x, a, b);
         let (lo, hi) = min_max(&vals);
         prop_assert!(vals.iter().all(|v| v.is_nan() || (lo <= *v && *v <= hi)));
         let n = vals.len() / channels * channels;
