@@ -10,6 +10,11 @@
 //! attribution README), and [`Bundled::path`] gives its location in the source tree for
 //! callers that want a file path (e.g. to demonstrate [`load_csv`](crate::load_csv)).
 //!
+//! Two photographs are bundled the same way, with `include_bytes!` (about 340 KB of JPEG):
+//! [`china`] and [`flower`] decode them to `H × W × 3` tensors, and [`BundledImage`] gives
+//! their bytes and path (CC BY 2.0 photos by danielbuechele and vultilion on Flickr, as
+//! shipped with scikit-learn). [`digits_images`] is the digits set shaped as images.
+//!
 //! Publishing this crate on its own to crates.io would need the files moved inside the crate
 //! directory; within the workspace the relative path is fine.
 
@@ -17,8 +22,10 @@ use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
+use gradus_tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
+use crate::image::{Image, ImageOptions, decode_img};
 use crate::{CsvOptions, Dataset, Error, Result, read_csv};
 
 /// A bundled data set.
@@ -193,4 +200,110 @@ pub fn breast_cancer() -> Result<Dataset> {
 /// As [`Bundled::load`].
 pub fn digits() -> Result<Dataset> {
     Bundled::Digits.load()
+}
+
+/// Digits as images: `x` is `1797 × 8 × 8 × 1` (pixels 0..=16, row-major as in the CSV,
+/// channels last), `y` the `1797 × 1` digit labels — the shape a convolutional network takes.
+///
+/// ```
+/// # fn main() -> Result<(), gradus_data::Error> {
+/// let digits = gradus_data::bundled::digits_images()?;
+/// assert_eq!(digits.x.dims(), &[1797, 8, 8, 1]);
+/// assert_eq!(digits.y.dims(), &[1797, 1]);
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// As [`Bundled::load`].
+pub fn digits_images() -> Result<Dataset> {
+    let mut data = Bundled::Digits.load()?;
+    let n = data.n_samples();
+    data.x.reshape(&[n, 8, 8, 1])?;
+    Ok(data)
+}
+
+/// A bundled photograph (JPEG, 640 × 427, RGB): CC BY 2.0 photos by danielbuechele
+/// (`china`) and vultilion (`flower`) on Flickr, as shipped with scikit-learn.
+///
+/// ```
+/// # fn main() -> Result<(), gradus_data::Error> {
+/// use gradus_data::bundled::BundledImage;
+/// use gradus_data::image::ImageOptions;
+/// let img = BundledImage::China.load(&ImageOptions::default().with_target_size(32, 48))?;
+/// assert_eq!((img.width(), img.height()), (48, 32));
+/// assert_eq!(BundledImage::Flower.bytes()[..2], [0xFF, 0xD8]); // a JPEG
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BundledImage {
+    /// A temple in China (`examples/data/images/china.jpg`).
+    China,
+    /// A flower (`examples/data/images/flower.jpg`).
+    Flower,
+}
+
+impl BundledImage {
+    /// Every bundled photograph.
+    pub const ALL: [BundledImage; 2] = [BundledImage::China, BundledImage::Flower];
+
+    /// `china` or `flower`.
+    pub fn name(self) -> &'static str {
+        match self {
+            BundledImage::China => "china",
+            BundledImage::Flower => "flower",
+        }
+    }
+
+    /// The JPEG file's bytes.
+    pub fn bytes(self) -> &'static [u8] {
+        match self {
+            BundledImage::China => include_bytes!("../../../examples/data/images/china.jpg"),
+            BundledImage::Flower => include_bytes!("../../../examples/data/images/flower.jpg"),
+        }
+    }
+
+    /// Where the file lies in the source tree this crate was built from
+    /// (`<repo>/examples/data/images/<name>.jpg`), for examples of
+    /// [`load_img`](crate::image::load_img). It exists only where that tree does.
+    pub fn path(self) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/data/images")
+            .join(format!("{}.jpg", self.name()))
+    }
+
+    /// Decodes the embedded bytes as [`load_img`](crate::image::load_img) decodes a file.
+    ///
+    /// # Errors
+    /// As [`decode_img`] (only for invalid `options`: the bundled files are valid).
+    pub fn load(self, options: &ImageOptions) -> Result<Image> {
+        let source = format!("examples/data/images/{}.jpg (bundled)", self.name());
+        decode_img(self.bytes(), source, options)
+    }
+
+    /// The photograph as a `427 × 640 × 3` tensor of values in `0..=255`.
+    ///
+    /// # Errors
+    /// None in practice; see [`BundledImage::load`].
+    pub fn array(self) -> Result<Tensor> {
+        self.load(&ImageOptions::default())?.to_array()
+    }
+}
+
+/// The China photograph as a `427 × 640 × 3` tensor (RGB, 0..=255), scikit-learn's
+/// `load_sample_image("china.jpg")`.
+///
+/// # Errors
+/// As [`BundledImage::array`].
+pub fn china() -> Result<Tensor> {
+    BundledImage::China.array()
+}
+
+/// The flower photograph as a `427 × 640 × 3` tensor (RGB, 0..=255), scikit-learn's
+/// `load_sample_image("flower.jpg")`.
+///
+/// # Errors
+/// As [`BundledImage::array`].
+pub fn flower() -> Result<Tensor> {
+    BundledImage::Flower.array()
 }

@@ -324,6 +324,50 @@ pub enum Error {
         /// What is accepted, or what would fix it.
         expected: String,
     },
+    /// An image file is damaged, truncated or not an image at all.
+    #[error("{}: cannot decode the image: {message}; the file is damaged, truncated or not an image: re-export it, or remove it from the folder", file.display())]
+    BadImage {
+        /// The file (or the name given to bytes decoded from memory).
+        file: PathBuf,
+        /// What the decoder reported.
+        message: String,
+    },
+    /// An image file is in a format gradus does not read (WebP, AVIF, …).
+    #[error("{}: {format} images are not supported; gradus reads PNG, JPEG, BMP, GIF, TIFF and PPM: convert the file to one of them", file.display())]
+    UnsupportedImage {
+        /// The file.
+        file: PathBuf,
+        /// The format found (or `this kind of`, when unknown).
+        format: String,
+    },
+    /// An image could not be written.
+    #[error("{}: cannot save the image: {message}", file.display())]
+    SaveImage {
+        /// The file.
+        file: PathBuf,
+        /// What went wrong and how to fix it.
+        message: String,
+    },
+    /// A class folder of an image folder data set holds no image files.
+    #[error("{}: the class folder `{class}` holds no image files ({}); add images, remove the folder, or list the classes to use", folder.display(), extensions.join(", "))]
+    EmptyClass {
+        /// The class folder.
+        folder: PathBuf,
+        /// The class name.
+        class: String,
+        /// The file extensions that count as images.
+        extensions: Vec<String>,
+    },
+    /// An image folder data set found no images at all (or none in the chosen subset).
+    #[error("{}: no images found{}; put the images in one sub-folder per class (e.g. `cats/1.jpg`, `dogs/2.jpg`) with one of the extensions {}", dir.display(), if subset.is_empty() { String::new() } else { format!(" in the {subset} subset (raise validation_split or add images)") }, extensions.join(", "))]
+    NoImages {
+        /// The data set's folder.
+        dir: PathBuf,
+        /// The subset (`training`, `validation`), or empty for the whole folder.
+        subset: String,
+        /// The file extensions that count as images.
+        extensions: Vec<String>,
+    },
     /// A tensor could not be built.
     #[error(transparent)]
     Tensor(#[from] gradus_tensor::Error),

@@ -1,5 +1,5 @@
-//! Data for gradus: CSV loading, hold-out splits, scalers, one-hot encoding and
-//! cross-validation splitters, with scikit-learn's semantics.
+//! Data for gradus: CSV and image loading, hold-out splits, scalers, one-hot encoding and
+//! cross-validation splitters, with scikit-learn's and Keras's semantics.
 //!
 //! # Design
 //!
@@ -33,7 +33,9 @@
 //!   batches depend on (seed, epoch, batch) alone. Keras's two geometry bugs are fixed by
 //!   default and reproduced with `keras_compat(true)`.
 //! - **Bundled data.** [`bundled`] embeds the real data sets of `examples/data/` (diabetes,
-//!   iris, wine, breast cancer, digits) for examples and tests.
+//!   iris, wine, breast cancer, digits) and two photographs for examples and tests.
+//! - **Images.** [`image`] loads and saves image files and serves a folder of class
+//!   sub-folders as a batch source, with Keras's `load_img` / `flow_from_directory` meaning.
 //!
 //! ```
 //! # fn main() -> Result<(), gradus_data::Error> {
@@ -67,6 +69,7 @@ mod csv_options;
 mod csv_records;
 mod dataset;
 mod error;
+pub mod image;
 mod kfold;
 mod min_max_scaler;
 mod one_hot;
