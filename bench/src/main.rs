@@ -6,6 +6,7 @@ use gradus_bench::mlp;
 
 mod augment_apply;
 mod augment_flow;
+mod image_folder;
 mod tpe;
 
 /// Benchmarks of gradus against its peers; each result is one JSON line on stdout.
@@ -29,6 +30,8 @@ enum Command {
     Augment(augment_apply::ApplyArgs),
     /// ImageDataGenerator.flow throughput with the course's augmentation: images per second.
     AugmentFlow(augment_flow::FlowArgs),
+    /// Image-folder loading speed: images per second of one pass (read, decode, resize).
+    ImageFolder(image_folder::ImageFolderArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -38,5 +41,6 @@ fn main() -> anyhow::Result<()> {
         Command::Mlp(args) => mlp::run(&args),
         Command::Augment(args) => augment_apply::run(&args),
         Command::AugmentFlow(args) => augment_flow::run(&args),
+        Command::ImageFolder(args) => image_folder::run(&args),
     }
 }
