@@ -11,10 +11,11 @@
 //!   ([`MAX_IMAGE_PIXELS`]) and files over 1 GiB are refused before they are decoded.
 //! - **Pixels are Keras's.** Keras hands images to Pillow, so gradus computes what Pillow
 //!   computes: the colour conversions of [`ColorMode`] (ITU-R 601-2 luma in Pillow's fixed
-//!   point), and the resize of [`Interpolation`] transcribed from Pillow's C code (nearest by
-//!   accumulated `f64` coordinates; bilinear as a horizontal then a vertical pass in 22-bit
-//!   fixed point, antialiased when shrinking, alpha premultiplied), checked against Pillow
-//!   pixel for pixel by the goldens of `bench/image_goldens/`. Decoded JPEG pixels differ
+//!   point), and the resize of [`Interpolation`] transcribed from Pillow 13's C code (nearest
+//!   by accumulated `f64` coordinates; bilinear as two passes in 22-bit fixed point, in
+//!   Pillow 13's order, antialiased when shrinking, alpha premultiplied), checked against
+//!   Pillow pixel for pixel by the goldens of `bench/image_goldens/`. The `image` crate's own
+//!   resize rounds differently and ignores the crop box's surroundings, so it is not used. Decoded JPEG pixels differ
 //!   from Pillow's (libjpeg-turbo) by a unit or two on some pixels: each decoder rounds its
 //!   inverse DCT differently and the JPEG standard allows either.
 //! - **Arrays are `H × W × C`**, `f32` in `0..=255`, not rescaled (channels last, as gradus's

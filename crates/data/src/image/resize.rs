@@ -17,6 +17,10 @@
 //! it against Pillow exactly. Pillow before 13 always ran the horizontal pass first, so
 //! with an older Pillow a Keras bilinear shrink may differ by ±1 on some pixels.
 //!
+//! Measured on the golden cases (a 13 × 9 RGB image resized to nine sizes, no crop box): the
+//! `image` crate's nearest gives Pillow's pixels, its triangle filter differs by 1 on 165 of
+//! 1878 values (9 %) in 5 of the 9 cases.
+//!
 //! The work is on the decoded 8-bit image, before it becomes a tensor, so it lives here with
 //! the decoder rather than in `gradus_tensor::ops`, which holds the training math.
 
