@@ -216,8 +216,15 @@ fn bilinear_taps(lo: f32, hi: f32, out: usize, size: usize) -> Vec<Taps> {
         .collect()
 }
 
+/// The largest shrink factor of a bilinear side: its sums stay below 2³¹ (at most
+/// 255 · (2²² + 2²⁰ + 2) + 2²¹).
+const MAX_SHRINK: f64 = (1u64 << 20) as f64;
+
+/// ½ in the fixed point, the rounding term every sum starts from.
+const HALF: i32 = 1 << (PRECISION_BITS - 1);
+
 /// Pillow's `clip8`: a fixed-point sum (with the ½ already added) to 0..=255.
-fn clip8(sum: i64) -> u8 {
+fn clip8(sum: i32) -> u8 {
     (sum >> PRECISION_BITS).clamp(0, 255) as u8
 }
 
@@ -228,6 +235,16 @@ fn clip8(sum: i64) -> u8 {
 fn bilinear(img: &Image, width: usize, height: usize, crop: CropBox) -> Result<Vec<u8>> {
     let c = img.channels();
     let (in_w, in_h) = (img.width(), img.height());
+    // A filter over more than 2·2²⁰ taps could overflow the 32-bit sums (Pillow's too).
+    let factor_w = f64::from(crop[2] - crop[0]) / width as f64;
+    let factor_h = f64::from(crop[3] - crop[1]) / height as f64;
+    if factor_w.max(factor_h) > MAX_SHRINK {
+        return Err(Error::InvalidOption(format!(
+            "bilinear resize of a {in_w} × {in_h} image to {width} × {height} shrinks a side \
+             more than 2^20 times, beyond the filter's fixed point; use nearest, or resize in \
+             two steps"
+        )));
+    }
     // Pillow's tests, including its comparison of the box's end with the *output* size.
     let need_h = width != in_w || crop[0] != 0.0 || crop[2] != width as f32;
     let need_v = height != in_h || crop[1] != 0.0 || crop[3] != height as f32;
@@ -271,25 +288,38 @@ fn horizontal(src: &[u8], src_w: usize, c: usize, taps: &[Taps]) -> Result<Vec<u
     let mut out = buffer(rows * out_w * c, || {
         format!("a {out_w} × {rows} intermediate image")
     })?;
-    let half = 1i64 << (PRECISION_BITS - 1);
-    for (dst_row, src_row) in out
+    let rows = out
         .chunks_exact_mut(out_w * c)
-        .zip(src.chunks_exact(src_w * c))
-    {
-        for (dst, t) in dst_row.chunks_exact_mut(c).zip(taps) {
-            for (ch, d) in dst.iter_mut().enumerate() {
-                let sum = t.weights.iter().enumerate().fold(half, |acc, (i, &w)| {
-                    acc + i64::from(src_row[(t.first + i) * c + ch]) * i64::from(w)
-                });
-                *d = clip8(sum);
-            }
-        }
+        .zip(src.chunks_exact(src_w * c));
+    // The channel count as a constant, so each pixel's sums live in registers.
+    match c {
+        1 => rows.for_each(|(d, s)| horizontal_row::<1>(s, d, taps)),
+        3 => rows.for_each(|(d, s)| horizontal_row::<3>(s, d, taps)),
+        _ => rows.for_each(|(d, s)| horizontal_row::<4>(s, d, taps)),
     }
     Ok(out)
 }
 
+/// One row of the horizontal pass, `C` channels per pixel. The sums fit `i32`, as in
+/// Pillow, for shrinks up to [`MAX_SHRINK`].
+fn horizontal_row<const C: usize>(src: &[u8], dst: &mut [u8], taps: &[Taps]) {
+    for (px, t) in dst.chunks_exact_mut(C).zip(taps) {
+        let mut acc = [HALF; C];
+        let from = &src[t.first * C..(t.first + t.weights.len()) * C];
+        for (p, &w) in from.chunks_exact(C).zip(&t.weights) {
+            for (a, &v) in acc.iter_mut().zip(p) {
+                *a += i32::from(v) * w;
+            }
+        }
+        for (d, a) in px.iter_mut().zip(acc) {
+            *d = clip8(a);
+        }
+    }
+}
+
 /// The vertical pass: output row `k` from the rows `taps[k]` names, counted from
-/// `first_row` (the first row `src` holds), each `width` pixels of `c` channels.
+/// `first_row` (the first row `src` holds), each `width` pixels of `c` channels. Each output
+/// row accumulates whole input rows, a loop the compiler vectorises.
 fn vertical(
     src: &[u8],
     width: usize,
@@ -302,14 +332,23 @@ fn vertical(
     let mut out = buffer(out_h * row_len, || {
         format!("a {width} × {out_h} resized image")
     })?;
-    let half = 1i64 << (PRECISION_BITS - 1);
+    let mut acc: Vec<i32> = Vec::new();
+    acc.try_reserve_exact(row_len)
+        .map_err(|_| Error::TooLarge {
+            what: format!("a row of {width} pixels"),
+            fix: "use a smaller target_size".to_owned(),
+        })?;
+    acc.resize(row_len, 0);
     for (dst_row, t) in out.chunks_exact_mut(row_len).zip(taps) {
-        for (x, d) in dst_row.iter_mut().enumerate() {
-            let sum = t.weights.iter().enumerate().fold(half, |acc, (i, &w)| {
-                let row = t.first + i - first_row;
-                acc + i64::from(src[row * row_len + x]) * i64::from(w)
-            });
-            *d = clip8(sum);
+        acc.fill(HALF);
+        for (i, &w) in t.weights.iter().enumerate() {
+            let row = t.first + i - first_row;
+            for (a, &v) in acc.iter_mut().zip(&src[row * row_len..(row + 1) * row_len]) {
+                *a += i32::from(v) * w;
+            }
+        }
+        for (d, &a) in dst_row.iter_mut().zip(&acc) {
+            *d = clip8(a);
         }
     }
     Ok(out)
@@ -369,6 +408,18 @@ mod tests {
                 assert!(taps.first + taps.weights.len() <= size);
             }
         }
+    }
+
+    #[test]
+    fn bilinear_refuses_shrinks_beyond_its_fixed_point() {
+        let w = (1 << 20) + 8;
+        let img = Image::new(w, 1, ColorMode::Grayscale, vec![7; w]).unwrap();
+        let e = resize(&img, 1, 1, Interpolation::Bilinear, None).unwrap_err();
+        assert!(e.to_string().contains("more than 2^20 times"), "{e}");
+        let ok = resize(&img, 2, 1, Interpolation::Bilinear, None).unwrap();
+        assert_eq!(ok.pixels(), &[7, 7]);
+        let near = resize(&img, 1, 1, Interpolation::Nearest, None).unwrap();
+        assert_eq!(near.pixels(), &[7]);
     }
 
     #[test]
