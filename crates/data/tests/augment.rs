@@ -394,3 +394,50 @@ fn flow_rejects_bad_input_with_the_fix() {
         );
     }
 }
+
+/// `flow_from_directory` is the folder source, augmented: the same files, targets and
+/// shapes, with the generator's transforms (a horizontal flip of every image here).
+#[test]
+fn flow_from_directory_augments_the_folder_source() {
+    use gradus_data::image::{ClassMode, ImageFolder, ImageFolderOptions, save_img};
+    let dir = tempfile::tempdir().unwrap();
+    for (class, value) in [("a", 10.0f32), ("b", 200.0)] {
+        std::fs::create_dir(dir.path().join(class)).unwrap();
+        for i in 0..3 {
+            let mut img = Tensor::full(&[4, 6, 3], value);
+            img.data_mut()[0] = 0.0; // top-left pixel, channel 0: moves under a flip
+            save_img(dir.path().join(class).join(format!("{i}.png")), &img).unwrap();
+        }
+    }
+    let options = ImageFolderOptions {
+        class_mode: ClassMode::Sparse,
+        batch_size: 4,
+        ..ImageFolderOptions::default()
+    }
+    .with_target_size(4, 6);
+    let flip = ImageDataGenerator::new()
+        .horizontal_flip(true)
+        .keras_compat(false);
+    let flow = flip.flow_from_directory(dir.path(), &options).unwrap();
+    let folder = ImageFolder::new(dir.path(), &options).unwrap();
+    assert_eq!(flow.len(), 6);
+    assert_eq!(flow.source().class_indices(), folder.class_indices());
+    let order = flow.order(0);
+    assert_eq!(order, folder.order(0), "the folder's seeded order");
+    let (mut x, mut y) = (Tensor::zeros(&[0]), Tensor::zeros(&[0]));
+    let (mut fx, mut fy) = (Tensor::zeros(&[0]), Tensor::zeros(&[0]));
+    flow.fill(&order[..4], BatchKey::new(0, 0), &mut x, &mut y)
+        .unwrap();
+    folder
+        .fill(&order[..4], BatchKey::new(0, 0), &mut fx, &mut fy)
+        .unwrap();
+    assert_eq!(x.dims(), &[4, 4, 6, 3]);
+    assert_eq!(y, fy, "targets pass through");
+    for i in 0..4 {
+        let params = flow.transform_params(BatchKey::new(0, 0), i);
+        let mut image = fx.select_rows(&[i]);
+        image.reshape(&[4, 6, 3]).unwrap();
+        let want = flip.apply_transform(&image, &params).unwrap();
+        assert_eq!(x.select_rows(&[i]).data(), want.data(), "image {i}");
+    }
+}

@@ -75,6 +75,33 @@ impl ImageDataGenerator {
         Ok(self.augment(source)?.seed(options.seed))
     }
 
+    /// The images of a folder of class sub-folders (Keras's `flow_from_directory`: see
+    /// [`ImageFolder`](crate::image::ImageFolder) for the listing, subsets, class modes
+    /// and the seeded order), augmented and standardized by this generator with
+    /// `options.seed`. Images are read and decoded per batch, on the feeding thread.
+    ///
+    /// ```no_run
+    /// use gradus_data::ImageDataGenerator;
+    /// use gradus_data::image::ImageFolderOptions;
+    /// let datagen = ImageDataGenerator::new().rotation_range(20.0).horizontal_flip(true);
+    /// let train = datagen
+    ///     .flow_from_directory("photos/", &ImageFolderOptions::default().with_target_size(64, 64))
+    ///     .unwrap();
+    /// println!("{:?}", train.source().class_indices());
+    /// ```
+    ///
+    /// # Errors
+    /// As [`ImageFolder::new`](crate::image::ImageFolder::new) (no images, an empty class
+    /// folder, a bad option) and [`ImageDataGenerator::augment`].
+    pub fn flow_from_directory(
+        &self,
+        directory: impl AsRef<std::path::Path>,
+        options: &crate::image::ImageFolderOptions,
+    ) -> Result<Augmented<crate::image::ImageFolder>> {
+        let folder = crate::image::ImageFolder::new(directory, options)?;
+        Ok(self.augment(folder)?.seed(options.seed))
+    }
+
     /// Any source of `[height, width, channels]` images, augmented and standardized by this
     /// generator (seed 0; set it with [`Augmented::seed`]). `flow_from_directory` is this
     /// applied to a folder-of-images source.
