@@ -14,6 +14,12 @@ pub enum Error {
     /// From the tuner.
     #[error(transparent)]
     Tune(#[from] gradus_tune::Error),
+    /// From building or reshaping a tensor.
+    #[error(transparent)]
+    Tensor(#[from] gradus_tensor::Error),
+    /// From a batch source (an image that cannot be read, …).
+    #[error("batch source: {0}")]
+    Source(gradus_tensor::SourceError),
     /// From drawing or writing a chart.
     #[error(transparent)]
     Plot(#[from] gradus_plot::Error),

@@ -77,6 +77,8 @@ impl BatchKey {
 /// }
 /// let s = Squares(5);
 /// assert_eq!(s.batches(), 3);
+/// let (x, y) = s.batch(0, 1).unwrap();
+/// assert_eq!((x.data(), y.data()), (&[2.0, 3.0][..], &[4.0, 9.0][..]));
 /// let (mut x, mut y) = (Tensor::zeros(&[0, 1]), Tensor::zeros(&[0, 1]));
 /// s.fill(&s.order(0)[4..], BatchKey::new(0, 2), &mut x, &mut y).unwrap();
 /// assert_eq!((x.data(), y.data()), (&[4.0][..], &[16.0][..]));
@@ -120,6 +122,34 @@ pub trait BatchSource: Sync {
     /// Batches per pass: `⌈len / batch_size⌉`.
     fn batches(&self) -> usize {
         self.len().div_ceil(self.batch_size().max(1))
+    }
+
+    /// Batch `index` of pass `pass` as new tensors `(x, y)` (`y` empty for a source without
+    /// targets): Keras's `flow[i]`, for looking at batches one at a time. Training does not
+    /// use it (it fills reused buffers).
+    ///
+    /// # Errors
+    /// An index beyond the pass's batches, or what [`fill`](BatchSource::fill) reports.
+    fn batch(&self, pass: usize, index: usize) -> Result<(Tensor, Tensor), SourceError> {
+        if index >= self.batches() {
+            return Err(format!(
+                "batch {index} of a source with {} batches per pass",
+                self.batches()
+            )
+            .into());
+        }
+        let order = self.order(pass);
+        let b = self.batch_size().max(1);
+        let start = (index * b).min(order.len());
+        let end = (start + b).min(order.len());
+        let (mut x, mut y) = (Tensor::zeros(&[0]), Tensor::zeros(&[0]));
+        self.fill(
+            &order[start..end],
+            BatchKey::new(pass, index),
+            &mut x,
+            &mut y,
+        )?;
+        Ok((x, y))
     }
 
     /// How many batches are worth preparing ahead on a background thread (default 2; 0 for
