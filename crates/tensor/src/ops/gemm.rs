@@ -51,7 +51,7 @@ pub fn side_by_side<RA: Send, RB: Send>(
 }
 
 /// Runs `f` with this thread's GEMMs kept on it.
-fn single_threaded<R>(f: impl FnOnce() -> R) -> R {
+pub(crate) fn single_threaded<R>(f: impl FnOnce() -> R) -> R {
     /// Restores the previous setting, also when `f` panics.
     struct Restore(bool);
     impl Drop for Restore {
