@@ -74,13 +74,16 @@ pub use callbacks::{
 pub use error::{Divergence, Error, Result};
 pub use fit_config::FitConfig;
 pub use gradus_tensor::Activation;
+pub use gradus_tensor::ops::Padding;
 pub use gradus_tensor::{BatchKey, BatchSource, SourceError, TensorSource};
 pub use history::History;
 pub use initializer::Initializer;
 pub use layer::{GradFlow, Layer, Mode};
 pub use layers::{
-    ActivationConfig, ActivationLayer, BatchNormalization, BatchNormalizationConfig, Dense,
-    DenseConfig, Dropout, DropoutConfig, Flatten, FlattenConfig, LayerConfig,
+    ActivationConfig, ActivationLayer, AveragePooling2D, BatchNormalization,
+    BatchNormalizationConfig, Conv2D, Conv2DConfig, Dense, DenseConfig, Dropout, DropoutConfig,
+    Flatten, FlattenConfig, GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalPool2DConfig,
+    LayerConfig, MaxPooling2D, Pool2DConfig,
 };
 pub use losses::{
     BinaryCrossentropy, BuiltLoss, CategoricalCrossentropy, CrossentropyInput, EPSILON, Huber,

@@ -6,9 +6,10 @@
 //! between), so the accepted cases allocate little and the rejected ones allocate nothing.
 
 use gradus_nn::{
-    BatchNormalization, BatchNormalizationConfig, Dense, Dropout, DropoutConfig, Error, FitConfig,
-    Flatten, Initializer, LossConfig, Metric, OptimizerConfig, Regularizer, Sequential, Verbosity,
-    Weights,
+    AveragePooling2D, BatchNormalization, BatchNormalizationConfig, Conv2D, Conv2DConfig, Dense,
+    Dropout, DropoutConfig, Error, FitConfig, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D,
+    GlobalPool2DConfig, Initializer, LossConfig, MaxPooling2D, Metric, OptimizerConfig, Padding,
+    Pool2DConfig, Regularizer, Sequential, Verbosity, Weights,
 };
 use gradus_tensor::{Activation, Tensor};
 use proptest::prelude::*;
@@ -493,4 +494,228 @@ proptest! {
             }
         }
     }
+}
+
+// ---- Image layers ---------------------------------------------------------------------
+
+/// An image layer (or one that also takes images) with mostly ordinary, sometimes hostile
+/// sizes.
+#[derive(Debug, Clone)]
+enum Img {
+    Conv(Conv2DConfig),
+    MaxPool(Pool2DConfig),
+    AvgPool(Pool2DConfig),
+    GlobalAvg(bool),
+    GlobalMax(bool),
+    Norm,
+    Drop(f32),
+    Flatten,
+    Dense(usize),
+}
+
+fn pair() -> BoxedStrategy<[usize; 2]> {
+    mostly(
+        (1usize..4, 1usize..4).prop_map(|(a, b)| [a, b]),
+        (size(), size()).prop_map(|(a, b)| [a, b]),
+    )
+}
+
+fn padding() -> impl Strategy<Value = Padding> {
+    prop_oneof![Just(Padding::Valid), Just(Padding::Same)]
+}
+
+fn pool_config() -> impl Strategy<Value = Pool2DConfig> {
+    (pair(), prop::option::of(pair()), padding()).prop_map(|(p, s, padding)| Pool2DConfig {
+        pool_size: p,
+        strides: s,
+        padding,
+        ..Pool2DConfig::default()
+    })
+}
+
+fn image_layer() -> impl Strategy<Value = Img> {
+    prop_oneof![
+        4 => (
+            mostly(1usize..4, size()),
+            pair(),
+            pair(),
+            mostly(Just([1, 1]), pair()),
+            padding(),
+            activation(),
+            mostly(Just(None), regularizer()),
+            mostly(Just(Initializer::GlorotUniform), initializer()),
+        )
+            .prop_map(|(filters, kernel_size, strides, dilation_rate, padding, activation, r, init)| {
+                Img::Conv(Conv2DConfig {
+                    filters,
+                    kernel_size,
+                    strides,
+                    dilation_rate,
+                    padding,
+                    activation,
+                    kernel_regularizer: r,
+                    kernel_initializer: init,
+                    ..Conv2DConfig::default()
+                })
+            }),
+        2 => pool_config().prop_map(Img::MaxPool),
+        1 => pool_config().prop_map(Img::AvgPool),
+        1 => any::<bool>().prop_map(Img::GlobalAvg),
+        1 => any::<bool>().prop_map(Img::GlobalMax),
+        1 => Just(Img::Norm),
+        1 => (0.0f32..0.9).prop_map(Img::Drop),
+        1 => Just(Img::Flatten),
+        1 => mostly(1usize..5, size()).prop_map(Img::Dense),
+    ]
+}
+
+fn image_model(layers: &[Img]) -> Sequential {
+    let mut m = Sequential::new();
+    for l in layers {
+        match l.clone() {
+            Img::Conv(c) => m.add(Conv2D::from_config(c)),
+            Img::MaxPool(c) => m.add(MaxPooling2D::from_config(c)),
+            Img::AvgPool(c) => m.add(AveragePooling2D::from_config(c)),
+            Img::GlobalAvg(keepdims) => {
+                m.add(GlobalAveragePooling2D::from_config(GlobalPool2DConfig {
+                    keepdims,
+                    ..GlobalPool2DConfig::default()
+                }))
+            }
+            Img::GlobalMax(keepdims) => m.add(GlobalMaxPooling2D::new().keepdims(keepdims)),
+            Img::Norm => m.add(BatchNormalization::new()),
+            Img::Drop(rate) => m.add(Dropout::new(rate)),
+            Img::Flatten => m.add(Flatten::new()),
+            Img::Dense(units) => m.add(Dense::new(units)),
+        };
+    }
+    m
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 200,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(7),
+        ..ProptestConfig::default()
+    })]
+
+    /// Random stacks of convolution, pooling and other layers on random image shapes,
+    /// with hostile sizes now and then: `build` on any input shape, then compile, fit,
+    /// evaluate and predict on small images — each `Ok` or `Err`, never a panic; a model
+    /// that trains predicts one row per image, and a diverged one keeps finite weights.
+    #[test]
+    fn random_image_models_never_panic(
+        first in image_layer().prop_filter("a convolution", |l| matches!(l, Img::Conv(_))),
+        layers in prop::collection::vec(image_layer(), 0..4),
+        input in prop::collection::vec(size(), 0..4),
+        (h, w, c) in (2usize..9, 2usize..9, 1usize..4),
+        rows in 1usize..6,
+        values in mostly(prop::collection::vec(-2.0f32..2.0, 64), prop::collection::vec(float(), 64)),
+        opt in mostly(Just(OptimizerConfig::adam(0.01)), optimizer()),
+        batch in mostly(1usize..5, size()),
+        seed in any::<u64>(),
+    ) {
+        let mut layers = [vec![first], layers].concat();
+        layers.push(Img::Flatten);
+        layers.push(Img::Dense(2));
+        let _ = image_model(&layers).build(&input, seed);
+        let mut m = image_model(&layers);
+        m.compile(opt, LossConfig::MeanSquaredError, &[Metric::Mae]).unwrap_or(());
+        let take = |n: usize| -> Vec<f32> { values.iter().cycle().take(n).copied().collect() };
+        let x = Tensor::from_vec(take(rows * h * w * c), &[rows, h, w, c]).unwrap();
+        let y = Tensor::from_vec(take(rows * 2), &[rows, 2]).unwrap();
+        let cfg = FitConfig::new().epochs(2).batch_size(batch).seed(seed).verbose(Verbosity::Silent);
+        match m.fit(&x, &y, cfg) {
+            Ok(_) => {
+                let p = m.predict(&x).unwrap();
+                prop_assert_eq!(p.dims(), &[rows, 2]);
+                let saved = tempfile::tempdir().unwrap();
+                m.save(saved.path()).unwrap();
+                let mut loaded = Sequential::load(saved.path()).unwrap();
+                prop_assert_eq!(loaded.get_weights(), m.get_weights());
+                let q = loaded.predict(&x).unwrap();
+                prop_assert!(p.data().iter().zip(q.data()).all(|(a, b)| a == b || a.is_nan() && b.is_nan()));
+            }
+            Err(Error::Diverged { .. }) => {
+                for t in m.get_weights().0 {
+                    prop_assert!(t.first_non_finite().is_none());
+                }
+            }
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
+        }
+        let _ = m.evaluate(&x, &y);
+        let _ = m.predict(&x);
+        let _ = m.summary();
+    }
+}
+
+/// The errors the convolution issue asks for, through a model: they name the layer, the
+/// value and the fix.
+#[test]
+fn image_layer_errors_name_the_value() {
+    let build = |layers: Vec<Img>, input: &[usize]| {
+        image_model(&layers)
+            .build(input, 0)
+            .unwrap_err()
+            .to_string()
+    };
+    let conv = |filters, k: usize| Conv2DConfig {
+        filters,
+        kernel_size: [k, k],
+        ..Conv2DConfig::default()
+    };
+    assert_eq!(
+        build(vec![Img::Conv(conv(8, 5))], &[3, 4, 1]),
+        "layer `conv2d`: shape mismatch in Conv2D: expected an image of at least 5×5 pixels \
+         (the 5×5 window with padding valid), got [batch, 3, 4, 1]; use padding \"same\" or \
+         a smaller window"
+    );
+    let e = build(vec![Img::Flatten, Img::Conv(conv(8, 3))], &[28, 28, 1]);
+    assert!(
+        e.starts_with(
+            "layer `conv2d`: shape mismatch in Conv2D: expected input of shape [batch, height, \
+             width, channels], got [batch, 784]; a 2-D input ([batch, features], e.g. after \
+             Dense or Flatten) has no image axes"
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        build(vec![Img::Conv(conv(0, 3))], &[8, 8, 1]),
+        "layer `conv2d`: invalid Conv2D.filters = 0: at least 1 filter"
+    );
+    assert_eq!(
+        build(vec![Img::Conv(conv(4, 0))], &[8, 8, 1]),
+        "layer `conv2d`: invalid Conv2D.kernel_size = [0, 0]: at least 1 on each axis"
+    );
+    let pool = |p: [usize; 2], s: Option<[usize; 2]>| Pool2DConfig {
+        pool_size: p,
+        strides: s,
+        ..Pool2DConfig::default()
+    };
+    assert_eq!(
+        build(vec![Img::MaxPool(pool([0, 2], None))], &[8, 8, 1]),
+        "layer `max_pooling2d`: invalid MaxPooling2D.pool_size = [0, 2]: at least 1 on each axis"
+    );
+    assert_eq!(
+        build(vec![Img::AvgPool(pool([2, 2], Some([1, 0])))], &[8, 8, 1]),
+        "layer `average_pooling2d`: invalid AveragePooling2D.strides = [1, 0]: at least 1 on \
+         each axis"
+    );
+    assert!(build(vec![Img::GlobalMax(false)], &[10]).starts_with(
+        "layer `global_max_pooling2d`: shape mismatch in GlobalMaxPooling2D: expected \
+             input of shape [batch, height, width, channels], got [batch, 10]"
+    ));
+    // 2^17 filters on a 2^16-pixel image: the output would exceed the allocation limit.
+    let e = build(
+        vec![Img::Conv(Conv2DConfig {
+            filters: 1 << 17,
+            kernel_size: [1, 1],
+            ..Conv2DConfig::default()
+        })],
+        &[256, 256, 1],
+    );
+    assert!(
+        e.starts_with("layer `conv2d`: a tensor of shape [256, 256, 131072]"),
+        "{e}"
+    );
 }
