@@ -3,8 +3,8 @@
 //! allocate), and the convolution and pooling kernels take any values (NaN, infinities)
 //! on any geometry they accept, from a fixed seed.
 
-use gradus_tensor::ops::{self, Conv2dGeometry, Padding, Window2d};
-use gradus_tensor::{Rng, Tensor};
+use gradus_tensor::ops::{self, Conv2dGeometry, Conv2dGrads, OutputGrad, Padding, Window2d};
+use gradus_tensor::{Activation, Rng, Tensor};
 use proptest::prelude::*;
 
 /// A size from every class: zero, small, near the allocation limit, huge.
@@ -109,11 +109,18 @@ proptest! {
         let x = draw(n * g.input_len());
         let k = draw(g.kernel_len());
         let dy = draw(n * g.output_len());
-        let mut y = vec![0.0; n * g.output_len()];
-        ops::conv2d(&x, &k, &g, &mut y);
-        let (mut kg, mut dx, mut partials) = (vec![0.0; k.len()], vec![0.0; x.len()], Vec::new());
-        ops::conv2d_backward(&x, &k, &dy, &g, &mut kg, Some(&mut dx), &mut partials);
-        ops::conv2d_backward(&x, &k, &dy, &g, &mut kg, None, &mut partials);
+        let b = draw(f);
+        let (mut z, mut y) = (vec![0.0; n * g.output_len()], vec![0.0; n * g.output_len()]);
+        let act = Activation::ALL[(seed % Activation::ALL.len() as u64) as usize];
+        ops::conv2d(&x, &k, Some(&b), act, &g, &mut z, Some(&mut y));
+        let (mut kg, mut bg, mut dx, mut partials) =
+            (vec![0.0; k.len()], vec![0.0; f], vec![0.0; x.len()], Vec::new());
+        let mut delta = vec![0.0; dy.len()];
+        let out_grad = OutputGrad::Activated { dy: &dy, activation: act, z: &z, y: &y, delta: &mut delta };
+        let grads = Conv2dGrads { kernel: &mut kg, bias: Some(&mut bg), input: Some(&mut dx) };
+        ops::conv2d_backward(&x, &k, out_grad, &g, grads, &mut partials);
+        let grads = Conv2dGrads { kernel: &mut kg, bias: None, input: None };
+        ops::conv2d_backward(&x, &k, OutputGrad::Linear(&dy), &g, grads, &mut partials);
 
         let pooled = n * window.output_pixels() * c;
         let (mut p, mut arg) = (vec![0.0; pooled], vec![0u32; pooled]);
@@ -124,7 +131,7 @@ proptest! {
             let dense = window.strides() == [1, 1] && window.dilation() == [1, 1];
             prop_assert!(!dense || p.iter().any(|v| v.is_nan()));
         }
-        prop_assert!(arg.iter().all(|&a| (a as usize) < g.input_len()));
+        prop_assert!(arg.iter().all(|&a| (a as usize) < window.taps()));
         ops::max_pool2d_backward(&dp, &arg, &window, c, &mut dx);
         ops::avg_pool2d(&x, &window, c, &mut p);
         ops::avg_pool2d_backward(&dp, &window, c, &mut dx);

@@ -1,6 +1,6 @@
 //! [`Conv2D`]: 2-D convolution over NHWC images, `y = activation(conv(x, W) + b)`.
 
-use gradus_tensor::ops::{self, Conv2dGeometry, Padding, Window2d};
+use gradus_tensor::ops::{self, Conv2dGeometry, Conv2dGrads, OutputGrad, Padding, Window2d};
 use gradus_tensor::{Activation, Rng, Shape, Tensor};
 use serde::{Deserialize, Serialize};
 
@@ -76,9 +76,10 @@ impl Default for Conv2DConfig {
 /// padding at the bottom / right as in Keras).
 ///
 /// - forward: `z[n, p, f] = Σ_{i, j, c} x[n, src(p, i, j), c] · W[i, j, c, f] + b[f]`,
-///   `y = act(z)` — im2col + one GEMM per chunk of images ([`ops::conv2d`]);
+///   `y = act(z)` — im2col + one GEMM per chunk of images, bias and activation applied
+///   to each chunk while it is in cache ([`ops::conv2d`]);
 /// - backward: `δ = ∂L/∂y ⊙ act'(z)`, `∂L/∂W = colᵀ·δ`, `∂L/∂b = Σ_{n, p} δ`,
-///   `∂L/∂x = col2im(δ·Wᵀ)` ([`ops::conv2d_backward`]).
+///   `∂L/∂x = col2im(δ·Wᵀ)`, chunk by chunk likewise ([`ops::conv2d_backward`]).
 ///
 /// Softmax applies over the last axis (the filters), as in Keras.
 ///
@@ -332,56 +333,54 @@ impl Layer for Conv2D {
         let g = self.geometry.expect("built");
         let [oh, ow] = g.window().output();
         let out = Shape::new(&[x.rows(), oh, ow, g.filters()]).expect("checked at build");
+        let act = self.config.activation;
         self.input.assign(x);
         self.z.resize(out);
-        ops::conv2d(x.data(), self.params[0].value.data(), &g, self.z.data_mut());
-        let act = self.config.activation;
-        if !act.is_linear() {
+        let y = if act.is_linear() {
+            None
+        } else {
             self.y.resize(out);
-        }
-        match (self.params.get(1), act.is_linear()) {
-            (Some(bias), true) => ops::add_row_vector(self.z.data_mut(), bias.value.data()),
-            (Some(bias), false) => {
-                act.forward_with_bias(self.z.data_mut(), bias.value.data(), self.y.data_mut())
-            }
-            (None, false) => act.forward(self.z.data(), self.y.data_mut(), g.filters()),
-            (None, true) => {}
-        }
+            Some(self.y.data_mut())
+        };
+        let bias = self.params.get(1).map(|b| b.value.data());
+        let kernel = self.params[0].value.data();
+        ops::conv2d(x.data(), kernel, bias, act, &g, self.z.data_mut(), y);
         self.output()
     }
 
     fn backward(&mut self, grad_out: &Tensor, flow: GradFlow) -> &Tensor {
         let g = self.geometry.expect("built");
         let act = self.config.activation;
-        let delta: &Tensor = if act.is_linear() || flow.fused_activation {
-            grad_out
+        let out_grad = if act.is_linear() || flow.fused_activation {
+            OutputGrad::Linear(grad_out.data())
         } else {
-            self.delta.assign(grad_out);
-            act.backward(
-                self.z.data(),
-                self.y.data(),
-                self.delta.data_mut(),
-                g.filters(),
-            );
-            &self.delta
+            self.delta.resize(*grad_out.shape());
+            OutputGrad::Activated {
+                dy: grad_out.data(),
+                activation: act,
+                z: self.z.data(),
+                y: self.y.data(),
+                delta: self.delta.data_mut(),
+            }
         };
         let (kernel, rest) = self.params.split_first_mut().expect("built");
-        if let Some(bias) = rest.first_mut() {
-            ops::sum_columns_into(delta.data(), bias.grad.data_mut());
-        }
-        let input_grad = if flow.input_grad {
+        let input = if flow.input_grad {
             self.grad_input.resize(*self.input.shape());
             Some(self.grad_input.data_mut())
         } else {
             None
         };
+        let grads = Conv2dGrads {
+            kernel: kernel.grad.data_mut(),
+            bias: rest.first_mut().map(|b| b.grad.data_mut()),
+            input,
+        };
         ops::conv2d_backward(
             self.input.data(),
             kernel.value.data(),
-            delta.data(),
+            out_grad,
             &g,
-            kernel.grad.data_mut(),
-            input_grad,
+            grads,
             &mut self.partials,
         );
         &self.grad_input

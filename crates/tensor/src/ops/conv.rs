@@ -1,5 +1,5 @@
-//! 2-D convolution over NHWC images by im2col and GEMM: forward, input gradient and kernel
-//! gradient.
+//! 2-D convolution over NHWC images by im2col and GEMM: forward with bias and activation
+//! fused, and backward (activation derivative, bias, kernel and input gradients).
 //!
 //! # Layout
 //!
@@ -12,28 +12,33 @@
 //!
 //! # Chunks, threads and determinism
 //!
-//! The batch is cut into chunks of whole images whose unfolded patches take about
-//! [`COL_CHUNK_BYTES`], so that each chunk's im2col buffer is still in cache when its GEMM
-//! reads it (and the buffer, one per thread, stays small). Chunks run in parallel on the
-//! current rayon pool, each product on one thread; a batch that is a single chunk lets its
-//! GEMM use the pool instead. The chunking depends on the shapes only, never on the thread
-//! count, and each chunk's kernel gradient goes to its own slot of a caller-owned buffer
-//! that is summed in chunk order: the results are bit-identical on any number of threads.
+//! The batch is cut into chunks of whole images whose unfolded patches and outputs take
+//! about [`CHUNK_BYTES`], so that each chunk's im2col buffer is still in cache when its
+//! GEMM reads it, and its output when the bias and activation are applied (forward) or the
+//! activation's derivative and the bias gradient are taken (backward) — one pass over
+//! memory instead of three. Chunks run in parallel on the current rayon pool, each product
+//! on one thread; a batch that is a single chunk lets its GEMM use the pool instead. The
+//! chunking depends on the shapes only, never on the thread count, and each chunk's kernel
+//! and bias gradients go to its own slot of a caller-owned buffer that is summed in chunk
+//! order: the results are bit-identical on any number of threads.
 //!
 //! Scratch memory grows to the largest chunk seen and is reused, so a training step
 //! allocates nothing after the first batch.
 
 use std::cell::RefCell;
 
+use rayon::iter::Either;
 use rayon::prelude::*;
 
 use super::gemm::{Transpose, gemm, single_threaded};
+use super::reduce::{add_row_vector, sum_columns_into};
 use super::window::Window2d;
-use crate::{Error, Tensor};
+use crate::{Activation, Error, Tensor};
 
-/// Target size of one chunk's im2col buffer: a few hundred KiB, well inside a core's L2
-/// cache, and large enough that each chunk's products are hundreds of rows tall.
-const COL_CHUNK_BYTES: usize = 512 * 1024;
+/// Target size of one chunk's im2col buffer plus its output (pre-activation and
+/// activation): within a core's L2 cache, and large enough that each chunk's products are
+/// hundreds of rows tall.
+const CHUNK_BYTES: usize = 1 << 20;
 
 thread_local! {
     /// This thread's im2col / col2im buffer; grows to the largest chunk and is reused.
@@ -124,19 +129,20 @@ impl Conv2dGeometry {
     /// `(images per chunk, chunks)` for a batch of `n` images (see the module docs): as
     /// even as possible, and a function of the shapes only.
     fn chunks(&self, n: usize) -> (usize, usize) {
-        let image_bytes = (self.window.output_pixels() * self.patch_len()).max(1) * 4;
-        let most = (COL_CHUNK_BYTES / image_bytes).clamp(1, n.max(1));
+        let row = self.patch_len() + 2 * self.filters;
+        let image_bytes = (self.window.output_pixels() * row).max(1) * 4;
+        let most = (CHUNK_BYTES / image_bytes).clamp(1, n.max(1));
         // Spread the images evenly over the fewest chunks of at most `most` images.
         let per = n.div_ceil(n.div_ceil(most).max(1)).max(1);
         (per, n.div_ceil(per))
     }
 
-    /// Values `buffer` needs for [`conv2d_backward`]'s per-chunk kernel gradients on a batch
-    /// of `n` images.
+    /// Values [`conv2d_backward`]'s `partials` holds for a batch of `n` images: each
+    /// chunk's kernel and bias gradients.
     pub fn partials_len(&self, n: usize) -> usize {
         match self.chunks(n).1 {
             0 | 1 => 0,
-            chunks => chunks * self.kernel_len(),
+            chunks => chunks * (self.kernel_len() + self.filters),
         }
     }
 
@@ -276,21 +282,68 @@ fn in_chunk<R>(chunked: bool, f: impl FnOnce() -> R) -> R {
     if chunked { single_threaded(f) } else { f() }
 }
 
-/// `y = conv(x, kernel)`: `y[img, oh, ow, f] = Σ_{i, j, c} x[img, ih, iw, c] ·
-/// kernel[i, j, c, f]` with `(ih, iw)` the source of tap `(i, j)` of output pixel
-/// `(oh, ow)` (zero in the padding). `x` holds whole `[h, w, c_in]` images, `y` as many
-/// `[oh, ow, filters]` images. No bias, no activation.
+/// The chunks of `s` (each `size` values), or `count` `None`s.
+fn maybe_chunks_mut(
+    s: Option<&mut [f32]>,
+    size: usize,
+    count: usize,
+) -> impl IndexedParallelIterator<Item = Option<&mut [f32]>> {
+    match s {
+        Some(s) => Either::Left(s.par_chunks_mut(size.max(1)).map(Some)),
+        None => Either::Right((0..count).into_par_iter().map(|_| None)),
+    }
+}
+
+/// The chunks of `s` (each `size` values), or `count` `None`s.
+fn maybe_chunks(
+    s: Option<&[f32]>,
+    size: usize,
+    count: usize,
+) -> impl IndexedParallelIterator<Item = Option<&[f32]>> {
+    match s {
+        Some(s) => Either::Left(s.par_chunks(size.max(1)).map(Some)),
+        None => Either::Right((0..count).into_par_iter().map(|_| None)),
+    }
+}
+
+/// `z = conv(x, kernel) + bias` and, unless `activation` is linear, `y = activation(z)`:
+/// `z[img, oh, ow, f] = Σ_{i, j, c} x[img, ih, iw, c] · kernel[i, j, c, f] + bias[f]` with
+/// `(ih, iw)` the source of tap `(i, j)` of output pixel `(oh, ow)` (zero in the padding).
+/// `x` holds whole `[h, w, c_in]` images, `z` (and `y`) as many `[oh, ow, filters]` images;
+/// softmax applies over the filters.
 ///
 /// # Panics
-/// When the lengths do not match the geometry.
-pub fn conv2d(x: &[f32], kernel: &[f32], g: &Conv2dGeometry, y: &mut [f32]) {
-    let n = g.batch(x, kernel, y);
+/// When the lengths do not match the geometry, `bias` is not `filters` long, or `y` is
+/// missing for a non-linear activation.
+pub fn conv2d(
+    x: &[f32],
+    kernel: &[f32],
+    bias: Option<&[f32]>,
+    activation: Activation,
+    g: &Conv2dGeometry,
+    z: &mut [f32],
+    y: Option<&mut [f32]>,
+) {
+    let n = g.batch(x, kernel, z);
     let (per, chunks) = g.chunks(n);
     let (patch, filters) = (g.patch_len(), g.filters);
+    assert!(
+        bias.is_none_or(|b| b.len() == filters),
+        "conv2d: bias length"
+    );
+    let y = match (activation.is_linear(), y) {
+        (true, _) => None,
+        (false, Some(y)) => {
+            assert_eq!(y.len(), z.len(), "conv2d: activation output length");
+            Some(y)
+        }
+        (false, None) => panic!("conv2d: a non-linear activation needs an output buffer"),
+    };
     x.par_chunks(per * g.input_len())
-        .zip(y.par_chunks_mut(per * g.output_len()))
-        .for_each(|(xc, yc)| {
-            let rows = yc.len() / filters;
+        .zip(z.par_chunks_mut(per * g.output_len()))
+        .zip(maybe_chunks_mut(y, per * g.output_len(), chunks))
+        .for_each(|((xc, zc), yc)| {
+            let rows = zc.len() / filters;
             with_col(rows * patch, |col| {
                 im2col(xc, g, col);
                 in_chunk(chunks > 1, || {
@@ -302,70 +355,138 @@ pub fn conv2d(x: &[f32], kernel: &[f32], g: &Conv2dGeometry, y: &mut [f32]) {
                         Transpose::No,
                         kernel,
                         Transpose::No,
-                        yc,
+                        zc,
                         0.0,
                     );
                 });
             });
+            match (bias, yc) {
+                (Some(b), Some(yc)) => activation.forward_with_bias(zc, b, yc),
+                (Some(b), None) => add_row_vector(zc, b),
+                (None, Some(yc)) => activation.forward(zc, yc, filters),
+                (None, None) => {}
+            }
         });
 }
 
-/// The gradients of [`conv2d`] given `dy = ∂L/∂y`:
-/// `kernel_grad = Σ_img colᵀ·dy` (overwritten) and, when wanted,
-/// `input_grad = col2im(dy·kernelᵀ)` (overwritten).
+/// The gradient with respect to a convolution's output, as [`conv2d_backward`] takes it.
+#[derive(Debug)]
+pub enum OutputGrad<'a> {
+    /// `∂L/∂z`, the gradient with respect to `conv(x, kernel) + bias` (linear activation,
+    /// or one whose derivative was applied already, as a fused softmax cross-entropy does).
+    Linear(&'a [f32]),
+    /// `∂L/∂y` for `y = activation(z)`: the derivative is applied chunk by chunk and
+    /// `∂L/∂z` written to `delta`.
+    Activated {
+        /// `∂L/∂y`.
+        dy: &'a [f32],
+        /// The activation of the forward pass.
+        activation: Activation,
+        /// The forward pass's `z`.
+        z: &'a [f32],
+        /// The forward pass's `y`.
+        y: &'a [f32],
+        /// Receives `∂L/∂z`.
+        delta: &'a mut [f32],
+    },
+}
+
+/// The gradients [`conv2d_backward`] computes; each is overwritten.
+#[derive(Debug)]
+pub struct Conv2dGrads<'a> {
+    /// `∂L/∂kernel`, `[kh, kw, c_in, filters]`.
+    pub kernel: &'a mut [f32],
+    /// `∂L/∂bias`, `[filters]`, if the convolution has a bias.
+    pub bias: Option<&'a mut [f32]>,
+    /// `∂L/∂x`, as long as `x`, if wanted.
+    pub input: Option<&'a mut [f32]>,
+}
+
+/// The gradients of [`conv2d`] with `δ = ∂L/∂z` (from [`OutputGrad`]):
+/// `∂L/∂kernel = Σ_img colᵀ·δ`, `∂L/∂bias = Σ_{img, pixel} δ` and
+/// `∂L/∂x = col2im(δ·kernelᵀ)`.
 ///
-/// `partials` holds each chunk's kernel gradient before the fixed-order sum (see the module
-/// docs); it is resized to [`Conv2dGeometry::partials_len`] and only grows.
+/// `partials` holds each chunk's kernel and bias gradients before the fixed-order sum (see
+/// the module docs); it is resized to [`Conv2dGeometry::partials_len`] and only grows.
 ///
 /// # Panics
 /// When the lengths do not match the geometry.
 pub fn conv2d_backward(
     x: &[f32],
     kernel: &[f32],
-    dy: &[f32],
+    out_grad: OutputGrad<'_>,
     g: &Conv2dGeometry,
-    kernel_grad: &mut [f32],
-    input_grad: Option<&mut [f32]>,
+    grads: Conv2dGrads<'_>,
     partials: &mut Vec<f32>,
 ) {
+    let (dy, activation, z, y, delta) = match out_grad {
+        OutputGrad::Linear(dy) => (dy, None, None, None, None),
+        OutputGrad::Activated {
+            dy,
+            activation,
+            z,
+            y,
+            delta,
+        } => {
+            let same = z.len() == dy.len() && y.len() == dy.len() && delta.len() == dy.len();
+            assert!(same, "conv2d: z, y and delta must be as long as dy");
+            (dy, Some(activation), Some(z), Some(y), Some(delta))
+        }
+    };
     let n = g.batch(x, kernel, dy);
-    assert_eq!(
-        kernel_grad.len(),
-        g.kernel_len(),
-        "conv2d: kernel gradient length"
-    );
-    let (per, chunks) = g.chunks(n);
+    let Conv2dGrads {
+        kernel: kernel_grad,
+        bias: bias_grad,
+        input: input_grad,
+    } = grads;
     let (patch, filters, kl) = (g.patch_len(), g.filters, g.kernel_len());
-    let single = chunks <= 1;
-    if single {
-        // One chunk: its gradient is the whole gradient.
-        partials.clear();
-    } else {
-        partials.resize(chunks * kl, 0.0);
-    }
-    let task = |xc: &[f32], dyc: &[f32], kg: &mut [f32], dxc: Option<&mut [f32]>| {
-        let rows = dyc.len() / filters;
+    assert_eq!(kernel_grad.len(), kl, "conv2d: kernel gradient length");
+    let bias_ok = bias_grad.as_ref().is_none_or(|b| b.len() == filters);
+    assert!(bias_ok, "conv2d: bias gradient length");
+    let input_ok = input_grad.as_ref().is_none_or(|d| d.len() == x.len());
+    assert!(input_ok, "conv2d: input gradient length");
+    let (per, chunks) = g.chunks(n);
+    // One chunk's share: δ from ∂L/∂y, the bias and kernel gradients (into `kg`, `bg`),
+    // and ∂L/∂x.
+    let task = |xc: &[f32],
+                dyc: &[f32],
+                act: Option<(&[f32], &[f32], &mut [f32])>,
+                kg: &mut [f32],
+                bg: Option<&mut [f32]>,
+                dxc: Option<&mut [f32]>| {
+        let delta: &[f32] = match (activation, act) {
+            (Some(a), Some((zc, yc, dc))) => {
+                dc.copy_from_slice(dyc);
+                a.backward(zc, yc, dc, filters);
+                dc
+            }
+            _ => dyc,
+        };
+        if let Some(bg) = bg {
+            sum_columns_into(delta, bg);
+        }
+        let rows = delta.len() / filters;
         with_col(rows * patch, |col| {
             im2col(xc, g, col);
-            in_chunk(!single, || {
+            in_chunk(chunks > 1, || {
                 gemm(
                     patch,
                     rows,
                     filters,
                     col,
                     Transpose::Yes,
-                    dyc,
+                    delta,
                     Transpose::No,
                     kg,
                     0.0,
                 );
                 if let Some(dxc) = dxc {
-                    // The col buffer is free again: reuse it for ∂L/∂col.
+                    // The col buffer is free again: it receives ∂L/∂col.
                     gemm(
                         rows,
                         filters,
                         patch,
-                        dyc,
+                        delta,
                         Transpose::No,
                         kernel,
                         Transpose::Yes,
@@ -377,36 +498,53 @@ pub fn conv2d_backward(
             });
         });
     };
-    let (xs, dys) = (
-        x.par_chunks(per * g.input_len()),
-        dy.par_chunks(per * g.output_len()),
-    );
-    match (single, input_grad) {
-        (true, dx) => {
-            if n > 0 {
-                task(x, dy, kernel_grad, dx);
-            } else {
-                kernel_grad.fill(0.0);
+    if chunks <= 1 {
+        // The whole batch is one chunk (or empty): it writes the gradients directly.
+        partials.clear();
+        let act = match (z, y, delta) {
+            (Some(z), Some(y), Some(d)) => Some((z, y, d)),
+            _ => None,
+        };
+        if n == 0 {
+            kernel_grad.fill(0.0);
+            if let Some(b) = bias_grad {
+                b.fill(0.0);
             }
-            return;
+        } else {
+            task(x, dy, act, kernel_grad, bias_grad, input_grad);
         }
-        (false, Some(dx)) => {
-            assert_eq!(dx.len(), x.len(), "conv2d: input gradient length");
-            xs.zip(dys)
-                .zip(partials.par_chunks_mut(kl))
-                .zip(dx.par_chunks_mut(per * g.input_len()))
-                .for_each(|(((xc, dyc), kg), dxc)| task(xc, dyc, kg, Some(dxc)));
-        }
-        (false, None) => {
-            xs.zip(dys)
-                .zip(partials.par_chunks_mut(kl))
-                .for_each(|((xc, dyc), kg)| task(xc, dyc, kg, None));
-        }
+        return;
     }
-    let mut parts = partials.chunks_exact(kl);
-    kernel_grad.copy_from_slice(parts.next().expect("two chunks or more"));
+    let slot = kl + filters;
+    partials.resize(chunks * slot, 0.0);
+    let with_bias = bias_grad.is_some();
+    let (out_len, in_len) = (per * g.output_len(), per * g.input_len());
+    let acts = maybe_chunks(z, out_len, chunks)
+        .zip(maybe_chunks(y, out_len, chunks))
+        .zip(maybe_chunks_mut(delta, out_len, chunks))
+        .map(|((z, y), d)| Some((z?, y?, d?)));
+    x.par_chunks(in_len)
+        .zip(dy.par_chunks(out_len))
+        .zip(acts)
+        .zip(partials.par_chunks_mut(slot))
+        .zip(maybe_chunks_mut(input_grad, in_len, chunks))
+        .for_each(|((((xc, dyc), act), part), dxc)| {
+            let (kg, bg) = part.split_at_mut(kl);
+            task(xc, dyc, act, kg, with_bias.then_some(bg), dxc);
+        });
+    // The fixed-order sum of the chunks' gradients.
+    let mut parts = partials.chunks_exact(slot);
+    let first = parts.next().expect("two chunks or more");
+    kernel_grad.copy_from_slice(&first[..kl]);
+    let mut bias_grad = bias_grad;
+    if let Some(b) = bias_grad.as_deref_mut() {
+        b.copy_from_slice(&first[kl..]);
+    }
     for part in parts {
-        add(kernel_grad, part);
+        add(kernel_grad, &part[..kl]);
+        if let Some(b) = bias_grad.as_deref_mut() {
+            add(b, &part[kl..]);
+        }
     }
 }
 
@@ -475,9 +613,27 @@ mod tests {
             let x = random(&mut rng, n * g.input_len());
             let k = random(&mut rng, g.kernel_len());
             let mut y = vec![f32::NAN; n * g.output_len()];
-            conv2d(&x, &k, &g, &mut y);
-            for (a, b) in y.iter().zip(naive(&x, &k, &g)) {
+            conv2d(&x, &k, None, Activation::Linear, &g, &mut y, None);
+            let want = naive(&x, &k, &g);
+            for (a, b) in y.iter().zip(&want) {
                 assert!((*a as f64 - b).abs() < 1e-4 * (1.0 + b.abs()), "{g:?}");
+            }
+            // Bias and activation fused: z = conv + b, y = relu(z).
+            let bias = random(&mut rng, g.filters());
+            let (mut z, mut r) = (vec![f32::NAN; y.len()], vec![f32::NAN; y.len()]);
+            conv2d(
+                &x,
+                &k,
+                Some(&bias),
+                Activation::Relu,
+                &g,
+                &mut z,
+                Some(&mut r),
+            );
+            for (i, (want, (z, r))) in want.iter().zip(z.iter().zip(&r)).enumerate() {
+                let zb = want + bias[i % g.filters()] as f64;
+                assert!((*z as f64 - zb).abs() < 1e-4 * (1.0 + zb.abs()));
+                assert_eq!(*r, z.max(0.0));
             }
         }
     }
@@ -499,16 +655,36 @@ mod tests {
                     .unwrap();
                 pool.install(|| {
                     let (mut kg, mut dx) = (vec![f32::NAN; k.len()], vec![f32::NAN; x.len()]);
+                    let mut bg = vec![f32::NAN; g.filters()];
                     let mut partials = Vec::new();
-                    conv2d_backward(&x, &k, &dy, &g, &mut kg, Some(&mut dx), &mut partials);
+                    let grads = Conv2dGrads {
+                        kernel: &mut kg,
+                        bias: Some(&mut bg),
+                        input: Some(&mut dx),
+                    };
+                    conv2d_backward(&x, &k, OutputGrad::Linear(&dy), &g, grads, &mut partials);
                     let mut kg_only = vec![f32::NAN; k.len()];
-                    conv2d_backward(&x, &k, &dy, &g, &mut kg_only, None, &mut partials);
+                    let grads = Conv2dGrads {
+                        kernel: &mut kg_only,
+                        bias: None,
+                        input: None,
+                    };
+                    conv2d_backward(&x, &k, OutputGrad::Linear(&dy), &g, grads, &mut partials);
                     assert_eq!(kg, kg_only);
-                    (kg, dx)
+                    (kg, bg, dx)
                 })
             };
-            let (kg, dx) = run(1);
-            assert_eq!((kg.clone(), dx.clone()), run(3), "{g:?}");
+            let (kg, bg, dx) = run(1);
+            assert_eq!((kg.clone(), bg.clone(), dx.clone()), run(3), "{g:?}");
+            for (f, b) in bg.iter().enumerate() {
+                let want: f64 = dy
+                    .iter()
+                    .skip(f)
+                    .step_by(g.filters())
+                    .map(|&v| v as f64)
+                    .sum();
+                assert!((*b as f64 - want).abs() < 1e-4 * (1.0 + want.abs()));
+            }
             let dot = |a: &[f64], b: &[f32]| a.iter().zip(b).map(|(p, q)| p * *q as f64).sum();
             let k2 = random(&mut rng, k.len());
             let x2 = random(&mut rng, x.len());
@@ -518,6 +694,55 @@ mod tests {
             let lhs_x: f64 = dot(&naive(&x2, &k, &g), &dy);
             let rhs_x: f64 = dx.iter().zip(&x2).map(|(a, b)| *a as f64 * *b as f64).sum();
             assert!((lhs_x - rhs_x).abs() < 1e-3 * (1.0 + lhs_x.abs()), "{g:?}");
+        }
+    }
+
+    /// `OutputGrad::Activated` applies the derivative itself: the same gradients as
+    /// `OutputGrad::Linear` with `δ = dy ⊙ (1 − y²)` for tanh, and `delta` holds that δ.
+    #[test]
+    fn activated_output_gradients_apply_the_derivative() {
+        let mut rng = Rng::new(3);
+        for (n, g) in geometries() {
+            let x = random(&mut rng, n * g.input_len());
+            let k = random(&mut rng, g.kernel_len());
+            let b = random(&mut rng, g.filters());
+            let dy = random(&mut rng, n * g.output_len());
+            let (mut z, mut y) = (vec![0.0; dy.len()], vec![0.0; dy.len()]);
+            conv2d(&x, &k, Some(&b), Activation::Tanh, &g, &mut z, Some(&mut y));
+            let mut delta = vec![f32::NAN; dy.len()];
+            let (mut kg, mut bg, mut dx) =
+                (vec![0.0; k.len()], vec![0.0; b.len()], vec![0.0; x.len()]);
+            let out_grad = OutputGrad::Activated {
+                dy: &dy,
+                activation: Activation::Tanh,
+                z: &z,
+                y: &y,
+                delta: &mut delta,
+            };
+            let grads = Conv2dGrads {
+                kernel: &mut kg,
+                bias: Some(&mut bg),
+                input: Some(&mut dx),
+            };
+            conv2d_backward(&x, &k, out_grad, &g, grads, &mut Vec::new());
+            let want: Vec<f32> = dy.iter().zip(&y).map(|(d, y)| d * (1.0 - y * y)).collect();
+            assert_eq!(delta, want);
+            let (mut kg2, mut bg2, mut dx2) =
+                (vec![0.0; k.len()], vec![0.0; b.len()], vec![0.0; x.len()]);
+            let grads = Conv2dGrads {
+                kernel: &mut kg2,
+                bias: Some(&mut bg2),
+                input: Some(&mut dx2),
+            };
+            conv2d_backward(
+                &x,
+                &k,
+                OutputGrad::Linear(&want),
+                &g,
+                grads,
+                &mut Vec::new(),
+            );
+            assert_eq!((kg, bg, dx), (kg2, bg2, dx2));
         }
     }
 

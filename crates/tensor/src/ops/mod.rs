@@ -20,7 +20,7 @@ mod simd;
 mod warp;
 mod window;
 
-pub use conv::{Conv2dGeometry, col2im, conv2d, conv2d_backward, im2col};
+pub use conv::{Conv2dGeometry, Conv2dGrads, OutputGrad, col2im, conv2d, conv2d_backward, im2col};
 pub use gemm::{Transpose, gemm, matmul, matmul_nt, matmul_tn, side_by_side};
 pub use global_pool::{
     global_avg_pool, global_avg_pool_backward, global_max_pool, global_max_pool_backward,

@@ -59,54 +59,80 @@ fn for_each_tap(w: &Window2d, channels: usize, mut f: impl FnMut(usize, usize, b
 }
 
 /// Max pooling: `y[img, oh, ow, c] = max` of `x[img, ih, iw, c]` over the window's taps
-/// inside the image, and `argmax` = the offset of the winner within its image
-/// (`(ih·w + iw)·c + channel`; the first maximum in row-major tap order wins ties; a NaN
-/// wins over any number, as in PyTorch).
+/// inside the image, and `argmax` = the winning tap (`i·kw + j` for tap `(i, j)` of the
+/// window; the first maximum in row-major tap order wins ties; a NaN wins over any number,
+/// as in PyTorch).
 ///
 /// # Panics
 /// When `x` is not whole `[h, w, channels]` images or `y`, `argmax` do not hold as many
-/// `[oh, ow, channels]` images, or an image has more than 2³² values.
+/// `[oh, ow, channels]` images.
 pub fn max_pool2d(x: &[f32], w: &Window2d, channels: usize, y: &mut [f32], argmax: &mut [u32]) {
     let (in_len, out_len) = image_lens(w, channels);
     let n = x.len() / in_len;
     assert_eq!(x.len(), n * in_len, "max_pool2d: input length");
     assert_eq!(y.len(), n * out_len, "max_pool2d: output length");
     assert_eq!(argmax.len(), n * out_len, "max_pool2d: argmax length");
-    assert!(
-        u32::try_from(in_len - 1).is_ok(),
-        "max_pool2d: image too large"
-    );
     x.par_chunks(in_len)
         .zip(y.par_chunks_mut(out_len))
         .zip(argmax.par_chunks_mut(out_len))
         .with_min_len(min_images(in_len))
         .for_each(|((x, y), arg)| {
-            for_each_tap(w, channels, |o, i, first| {
-                let (y, arg) = (&mut y[o..o + channels], &mut arg[o..o + channels]);
-                let src = &x[i..i + channels];
+            super::vectorized(
+                #[inline(always)]
+                || max_pool_image(x, w, channels, y, arg),
+            )
+        });
+}
+
+/// [`max_pool2d`] of one image; inlined into [`vectorized`](super::vectorized)'s wide
+/// instantiation, where the selects become masked vector moves.
+#[inline(always)]
+fn max_pool_image(x: &[f32], w: &Window2d, channels: usize, y: &mut [f32], arg: &mut [u32]) {
+    let ([_, width], [_, ow], [kh, kw]) = (w.input(), w.output(), w.kernel());
+    let pixels = y
+        .chunks_exact_mut(channels)
+        .zip(arg.chunks_exact_mut(channels));
+    for (p, (y, arg)) in pixels.enumerate() {
+        let (oy, ox) = (p / ow, p % ow);
+        let mut first = true;
+        for i in 0..kh {
+            let Some(ih) = w.source(0, oy, i) else {
+                continue;
+            };
+            for j in 0..kw {
+                let Some(iw) = w.source(1, ox, j) else {
+                    continue;
+                };
+                let at = (ih * width + iw) * channels;
+                let src = &x[at..at + channels];
+                // Taps are at most Tensor::MAX_ALLOC = 2^32 (Window2d), so this fits.
+                let tap = (i * kw + j) as u32;
                 if first {
                     y.copy_from_slice(src);
-                    for (c, a) in arg.iter_mut().enumerate() {
-                        *a = (i + c) as u32;
-                    }
-                    return;
+                    arg.fill(tap);
+                    first = false;
+                    continue;
                 }
-                for (c, ((m, a), &v)) in y.iter_mut().zip(arg.iter_mut()).zip(src).enumerate() {
-                    if v > *m || v.is_nan() && !m.is_nan() {
-                        *m = v;
-                        *a = (i + c) as u32;
-                    }
+                // Branch-free selects: the comparison is a coin flip on real data, and a
+                // branch would mispredict half the time.
+                for ((m, a), &v) in y.iter_mut().zip(arg.iter_mut()).zip(src) {
+                    let wins = (v > *m) | (v.is_nan() & !m.is_nan());
+                    *m = if wins { v } else { *m };
+                    *a = if wins { tap } else { *a };
                 }
-            });
-        });
+            }
+        }
+    }
 }
 
 /// The gradient of [`max_pool2d`]: `dx` is overwritten with zeros plus each `dy` added
 /// at its window's winner (`argmax`).
 ///
+/// `argmax` entries that are no tap of their window inside the image (not written by
+/// [`max_pool2d`]) route nothing.
+///
 /// # Panics
-/// When the lengths do not match as in [`max_pool2d`], or an `argmax` entry is outside
-/// its image.
+/// When the lengths do not match as in [`max_pool2d`].
 pub fn max_pool2d_backward(
     dy: &[f32],
     argmax: &[u32],
@@ -128,11 +154,38 @@ pub fn max_pool2d_backward(
         .zip(argmax.par_chunks(out_len))
         .with_min_len(min_images(in_len))
         .for_each(|((dx, dy), arg)| {
-            dx.fill(0.0);
-            for (&g, &a) in dy.iter().zip(arg) {
-                dx[a as usize] += g;
-            }
+            super::vectorized(
+                #[inline(always)]
+                || max_unpool_image(dy, arg, w, channels, dx),
+            )
         });
+}
+
+/// [`max_pool2d_backward`] of one image: for each window tap inside the image, a masked
+/// add of the gradients whose winner it is (branch-free, so that it vectorizes).
+#[inline(always)]
+fn max_unpool_image(dy: &[f32], arg: &[u32], w: &Window2d, channels: usize, dx: &mut [f32]) {
+    let ([_, width], [_, ow], [kh, kw]) = (w.input(), w.output(), w.kernel());
+    dx.fill(0.0);
+    let pixels = dy.chunks_exact(channels).zip(arg.chunks_exact(channels));
+    for (p, (dy, arg)) in pixels.enumerate() {
+        let (oy, ox) = (p / ow, p % ow);
+        for i in 0..kh {
+            let Some(ih) = w.source(0, oy, i) else {
+                continue;
+            };
+            for j in 0..kw {
+                let Some(iw) = w.source(1, ox, j) else {
+                    continue;
+                };
+                let at = (ih * width + iw) * channels;
+                let tap = (i * kw + j) as u32;
+                for ((d, &g), &a) in dx[at..at + channels].iter_mut().zip(dy).zip(arg) {
+                    *d += if a == tap { g } else { 0.0 };
+                }
+            }
+        }
+    }
 }
 
 /// Average pooling: `y[img, oh, ow, c]` = the mean of `x[img, ih, iw, c]` over the
@@ -237,7 +290,7 @@ mod tests {
         let (mut y, mut arg) = (vec![0.0; 4], vec![0u32; 4]);
         max_pool2d(&x, &w, 1, &mut y, &mut arg);
         assert_eq!(y, [5.0, 6.0, 8.0, 9.0]);
-        assert_eq!(arg, [4, 5, 7, 8]);
+        assert_eq!(arg, [3, 2, 1, 0]);
         avg_pool2d(&x, &w, 1, &mut y);
         assert_eq!(y, [3.0, 4.5, 7.5, 9.0]);
         let mut dx = vec![f32::NAN; 9];
@@ -256,7 +309,7 @@ mod tests {
         max_pool2d(&x, &w, 2, &mut y, &mut arg);
         assert_eq!((y[0], y[2], y[3]), (1.0, 3.0, 5.0));
         assert!(y[1].is_nan());
-        assert_eq!(arg, [0, 1, 4, 5]);
+        assert_eq!(arg, [0, 0, 1, 1]);
         let mut dx = vec![0.0; 6];
         max_pool2d_backward(&[1.0, 1.0, 1.0, 1.0], &arg, &w, 2, &mut dx);
         assert_eq!(dx, [1.0, 1.0, 0.0, 0.0, 1.0, 1.0]);
