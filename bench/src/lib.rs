@@ -4,4 +4,5 @@
 //! numbers and the criterion numbers measure the same thing.
 #![forbid(unsafe_code)]
 
+pub mod cnn;
 pub mod mlp;

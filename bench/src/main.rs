@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 use clap::{Parser, Subcommand};
-use gradus_bench::mlp;
+use gradus_bench::{cnn, mlp};
 
 mod augment_apply;
 mod augment_flow;
@@ -32,6 +32,8 @@ enum Command {
     AugmentFlow(augment_flow::FlowArgs),
     /// Image-folder loading speed: images per second of one pass (read, decode, resize).
     ImageFolder(image_folder::ImageFolderArgs),
+    /// CNN training speed (28×28 images, two conv + pool blocks): median µs per step.
+    Cnn(cnn::CnnArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -42,5 +44,6 @@ fn main() -> anyhow::Result<()> {
         Command::Augment(args) => augment_apply::run(&args),
         Command::AugmentFlow(args) => augment_flow::run(&args),
         Command::ImageFolder(args) => image_folder::run(&args),
+        Command::Cnn(args) => cnn::run(&args),
     }
 }

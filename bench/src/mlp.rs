@@ -159,9 +159,9 @@ pub struct MlpResult {
 }
 
 /// Records the wall time of every epoch into a shared list.
-struct EpochTimer {
-    started: Option<Instant>,
-    seconds: Arc<Mutex<Vec<f64>>>,
+pub(crate) struct EpochTimer {
+    pub(crate) started: Option<Instant>,
+    pub(crate) seconds: Arc<Mutex<Vec<f64>>>,
 }
 
 impl Callback for EpochTimer {
