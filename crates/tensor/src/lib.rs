@@ -8,7 +8,9 @@
 //!   a training step allocates nothing once the largest batch has been seen.
 //! - [`ops`]: the three GEMM forms (`A·B`, `Aᵀ·B`, `A·Bᵀ`) over the [`gemm`] crate with its
 //!   AVX-512 kernels, bias addition, element-wise [`Activation`]s with their derivatives,
-//!   row reductions and a numerically stable softmax / log-softmax.
+//!   row reductions, a numerically stable softmax / log-softmax, and NHWC image kernels:
+//!   convolution by im2col + GEMM with fused bias and activation, max / average / global
+//!   pooling, all placed by a checked [`ops::Window2d`].
 //! - [`BatchSource`]: the seam between data and training — batch `i` of pass `e`, filled
 //!   into given tensors, keyed by a [`BatchKey`] for its random draws.
 //! - [`Rng`]: a small seeded generator (xoshiro256++) with uniform, normal, truncated normal,
