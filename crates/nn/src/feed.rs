@@ -55,15 +55,19 @@ struct Filler<'s> {
     plan: FeedPlan<'s>,
     next: usize,
     pass: Option<(usize, Vec<usize>)>,
+    /// Whether the source has targets (asked once: `target_shape` allocates).
+    targets: bool,
 }
 
 impl<'s> Filler<'s> {
     fn new(plan: FeedPlan<'s>) -> Filler<'s> {
         let next = plan.steps.start;
+        let targets = plan.source.target_shape().is_some();
         Filler {
             plan,
             next,
             pass: None,
+            targets,
         }
     }
 
@@ -114,8 +118,7 @@ impl<'s> Filler<'s> {
                 source: e,
             })?;
         let rows = end - start;
-        let targets = source.target_shape().is_some();
-        if batch.x.rows() != rows || (targets && batch.y.rows() != rows) {
+        if batch.x.rows() != rows || (self.targets && batch.y.rows() != rows) {
             return Err(Error::Source {
                 what: format!("batch {index} of pass {pass}"),
                 source: format!(
