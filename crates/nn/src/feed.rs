@@ -9,8 +9,11 @@
 //! batch it is filling. The batches are the same whichever thread fills them, because a
 //! source's batch is a function of (pass, index).
 
-use std::sync::mpsc::{Receiver, Sender, SyncSender, TryRecvError, channel, sync_channel};
+use std::sync::mpsc::{
+    Receiver, RecvError, RecvTimeoutError, Sender, SyncSender, TryRecvError, channel, sync_channel,
+};
 use std::thread::Scope;
+use std::time::Duration;
 
 use gradus_tensor::{BatchKey, BatchSource, Tensor};
 
@@ -192,7 +195,7 @@ impl<'s> Feed<'s> {
                     // The producer may have finished; then the buffer is simply dropped.
                     let _ = spare.send(used);
                 }
-                match batches.recv() {
+                match receive(batches) {
                     Ok(Ok(batch)) => {
                         let batch = self.current.insert(batch);
                         Some(Ok((&batch.x, &batch.y)))
@@ -201,6 +204,32 @@ impl<'s> Feed<'s> {
                     Err(_) => None,
                 }
             }
+        }
+    }
+}
+
+/// Waits for the next message of `rx` without taking a rayon worker out of its pool.
+///
+/// The consumer runs on a rayon worker (training always does), and the producer's own
+/// parallel loops (an augmenting source's `par_iter`) are rayon jobs too: a worker that
+/// blocked in `recv` could leave no worker to run them — with as many concurrent `fit`s as
+/// workers, none. So a worker helps its pool (`rayon::yield_now`) while it waits, as rayon's
+/// own `join` does, and sleeps briefly only when the pool has nothing to do.
+fn receive<T>(rx: &Receiver<T>) -> std::result::Result<T, RecvError> {
+    loop {
+        match rx.try_recv() {
+            Ok(v) => return Ok(v),
+            Err(TryRecvError::Disconnected) => return Err(RecvError),
+            Err(TryRecvError::Empty) => {}
+        }
+        match rayon::yield_now() {
+            Some(rayon::Yield::Executed) => {}
+            Some(rayon::Yield::Idle) => match rx.recv_timeout(Duration::from_micros(200)) {
+                Ok(v) => return Ok(v),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return Err(RecvError),
+            },
+            None => return rx.recv(),
         }
     }
 }

@@ -53,6 +53,8 @@ struct Threaded<'a> {
     fail_at: Option<(u64, u64)>,
     /// Writes a class id / value out of range at this (pass, batch).
     bad_target_at: Option<(u64, u64)>,
+    /// Touches each row in a rayon parallel loop, as an augmenting source does.
+    parallel: bool,
 }
 
 impl<'a> Threaded<'a> {
@@ -63,6 +65,7 @@ impl<'a> Threaded<'a> {
             noise: false,
             fail_at: None,
             bad_target_at: None,
+            parallel: false,
         }
     }
 }
@@ -100,6 +103,13 @@ impl BatchSource for Threaded<'_> {
                 .iter_mut()
                 .for_each(|v| *v += 0.01 * rng.normal() as f32);
         }
+        if self.parallel {
+            use rayon::prelude::*;
+            let width = x.dims()[1..].iter().product::<usize>().max(1);
+            x.data_mut()
+                .par_chunks_mut(width)
+                .for_each(|row| row.iter_mut().for_each(|v| *v *= 1.0));
+        }
         if self.bad_target_at == Some((key.epoch, key.batch)) {
             y.data_mut()[0] = f32::NAN;
         }
@@ -107,6 +117,37 @@ impl BatchSource for Threaded<'_> {
     }
     fn prefetch(&self) -> usize {
         self.prefetch
+    }
+}
+
+/// More concurrent `fit_source` calls than pool workers, each fed by a producer thread whose
+/// fills run rayon parallel loops: the waiting consumers keep helping the pool, so none
+/// deadlocks (each `fit` used to block its worker in `recv` while its producer's loop
+/// waited for a free worker), and each result equals the same fit run alone.
+#[test]
+fn concurrent_fits_with_parallel_sources_do_not_deadlock() {
+    let (x, y) = data(64);
+    let run = || {
+        let src = TensorSource::new(&x, Some(&y), 8)
+            .unwrap()
+            .shuffle(true)
+            .seed(5);
+        let mut source = Threaded::new(src, 2);
+        source.parallel = true;
+        let mut m = model();
+        m.fit_source(&source, None, quiet(3)).unwrap();
+        m.get_weights()
+    };
+    let alone = run();
+    // The global pool, whose workers the producers' loops also use.
+    let n = rayon::current_num_threads() + 2;
+    let all: Vec<_> = {
+        use rayon::prelude::*;
+        (0..n).into_par_iter().map(|_| run()).collect()
+    };
+    assert_eq!(all.len(), n);
+    for weights in all {
+        assert_eq!(weights, alone);
     }
 }
 
