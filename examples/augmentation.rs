@@ -14,10 +14,7 @@
 //!
 //! `cargo run --release -p gradus --example augmentation`
 
-use gradus::data::image::save_img;
-use gradus::data::{FlowOptions, ImageDataGenerator};
 use gradus::prelude::*;
-use gradus::tensor::ops::FillMode;
 
 /// Pixels of background between the images of the grid.
 const GAP: usize = 8;

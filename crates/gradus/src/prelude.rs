@@ -1,15 +1,21 @@
 //! The names most programs need: `use gradus::prelude::*;`.
 
+pub use gradus_data::image::{
+    ClassMode, ColorMode, ImageFolder, ImageFolderOptions, ImageOptions, array_to_img,
+    img_to_array, load_img, save_img,
+};
 pub use gradus_data::{
-    CrossValidation, CsvOptions, Dataset, Features, KFold, MinMaxScaler, Scaler, ShuffleSplit,
-    StandardScaler, StratifiedKFold, bundled, load_csv, one_hot, train_test_split,
+    CrossValidation, CsvOptions, Dataset, Features, FlowOptions, ImageDataGenerator, KFold,
+    MinMaxScaler, Scaler, ShuffleSplit, StandardScaler, StratifiedKFold, bundled, load_csv,
+    load_csv_features, one_hot, train_test_split,
 };
 pub use gradus_nn::{
-    Activation, ActivationLayer, Adam, BatchNormalization, CsvLogger, Dense, Dropout,
-    EarlyStopping, FitConfig, Flatten, History, Initializer, LearningRateSchedule, LossConfig,
-    Metric, ModelCheckpoint, OptimizerConfig, ReduceLrOnPlateau, Regularizer, Rmsprop, Sequential,
-    Sgd, Verbosity,
+    Activation, ActivationLayer, Adam, AveragePooling2D, BatchNormalization, Conv2D, CsvLogger,
+    Dense, Dropout, EarlyStopping, FitConfig, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D,
+    History, Initializer, LearningRateSchedule, LossConfig, MaxPooling2D, Metric, ModelCheckpoint,
+    OptimizerConfig, Padding, ReduceLrOnPlateau, Regularizer, Rmsprop, Sequential, Sgd, Verbosity,
 };
+pub use gradus_tensor::ops::FillMode;
 pub use gradus_tensor::{BatchSource, Rng, Tensor, TensorSource};
 pub use gradus_tune::{
     Direction, GridSampler, MedianPruner, OptimizeOptions, RandomSampler, Study, TpeConfig,
