@@ -44,10 +44,7 @@ fn main() -> gradus::Result<()> {
     )?;
 
     let out = std::path::Path::new("target/augmentation");
-    std::fs::create_dir_all(out).map_err(|source| gradus::Error::Io {
-        path: out.to_path_buf(),
-        source,
-    })?;
+    std::fs::create_dir_all(out).map_err(gradus::Error::io(out))?;
     // A grid of 2 rows × 3 columns, white between the images.
     let mut grid = Tensor::full(&[2 * h + GAP, 3 * w + 2 * GAP, 3], 255.0);
     for i in 0..6 {

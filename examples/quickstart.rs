@@ -40,10 +40,7 @@ fn main() -> gradus::Result<()> {
         .nth(1)
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("target/quickstart"));
-    std::fs::create_dir_all(&out).map_err(|source| gradus::Error::Io {
-        path: out.clone(),
-        source,
-    })?;
+    std::fs::create_dir_all(&out).map_err(gradus::Error::io(&out))?;
 
     // 1. Data.
     let data = bundled::diabetes()?;

@@ -53,11 +53,6 @@ mod tpe_search_cv;
 pub use cross_val::{CvResult, cross_val_score, cross_validate};
 pub use error::{Error, Result};
 pub use estimator::{BuildEstimator, Estimator};
-pub use gradus_data as data;
-pub use gradus_nn as nn;
-pub use gradus_plot as plot;
-pub use gradus_tensor as tensor;
-pub use gradus_tune as tune;
 pub use grid_search_cv::GridSearchCv;
 pub use params::Params;
 pub use pruning::{Pruned, PruningCallback};
@@ -66,3 +61,41 @@ pub use scoring::Scoring;
 pub use search_cv::{CandidateResult, SearchOptions, SearchResult};
 pub use search_space::{ParamGrid, SearchSpace};
 pub use tpe_search_cv::TpeSearchCv;
+
+/// Tensors and the math on them: the row-major f32 [`Tensor`](tensor::Tensor), GEMM,
+/// activations, reductions, image kernels ([`ops`](tensor::ops)), the seeded
+/// [`Rng`](tensor::Rng) and the [`BatchSource`](tensor::BatchSource) seam that feeds
+/// training. (The `gradus-tensor` crate, documented here in full.)
+pub mod tensor {
+    #[doc(inline)]
+    pub use gradus_tensor::*;
+}
+
+/// The training engine: layers, losses, regularizers, initializers, optimizers,
+/// callbacks, metrics and the Keras-style [`Sequential`](nn::Sequential) model. (The
+/// `gradus-nn` crate, documented here in full.)
+pub mod nn {
+    #[doc(inline)]
+    pub use gradus_nn::*;
+}
+
+/// Data: CSV loading, images and augmentation, splits, scalers, one-hot encoding,
+/// cross-validation splitters and the bundled data sets. (The `gradus-data` crate,
+/// documented here in full.)
+pub mod data {
+    #[doc(inline)]
+    pub use gradus_data::*;
+}
+
+/// The tuner: define-by-run studies and trials, samplers, pruners and storages, with
+/// Optuna's semantics. (The `gradus-tune` crate, documented here in full.)
+pub mod tune {
+    #[doc(inline)]
+    pub use gradus_tune::*;
+}
+
+/// Charts from plain series (SVG). (The `gradus-plot` crate, documented here in full.)
+pub mod plot {
+    #[doc(inline)]
+    pub use gradus_plot::*;
+}

@@ -7,20 +7,21 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use gradus_nn::{Callback, Control, Logs, Sequential, TrainBegin};
 use gradus_tune::{TrialError, TrialReporter};
 
-/// A training callback for use inside a tuning objective: after each epoch it reports the
-/// monitored value (e.g. `val_loss`) as the trial's intermediate value at step `epoch` and
-/// asks the study's pruner; when the pruner says prune, training stops and
-/// [`Pruned::check`] turns that into `Err(TrialError::Pruned)` for the objective.
+/// A training callback for use inside a tuning objective (Optuna's
+/// `KerasPruningCallback`): after each epoch it reports the monitored value (e.g.
+/// `val_loss`) as the trial's intermediate value at step `epoch` and asks the study's
+/// pruner; when the pruner says prune, it marks the trial pruned
+/// ([`TrialReporter::prune`]) and stops training. The study then records the trial as
+/// Pruned whatever the objective returns — there is nothing to remember to check.
 ///
 /// ```no_run
 /// use gradus::PruningCallback;
 /// use gradus::nn::FitConfig;
 /// # fn objective(trial: &mut gradus::tune::Trial) -> Result<f64, gradus::tune::TrialError> {
 /// # let (mut model, x, y): (gradus::nn::Sequential, gradus::tensor::Tensor, gradus::tensor::Tensor) = unimplemented!();
-/// let (callback, pruned) = PruningCallback::new(trial.reporter(), "val_loss");
+/// let callback = PruningCallback::new(trial.reporter(), "val_loss");
 /// let history = model.fit(&x, &y, FitConfig::new().validation_split(0.2).callback(callback))?;
-/// pruned.check()?; // Err(TrialError::Pruned) when the pruner stopped training
-/// Ok(history.last("val_loss").unwrap())
+/// Ok(history.last("val_loss").unwrap()) // recorded Pruned if the pruner stopped training
 /// # }
 /// ```
 #[derive(Debug)]
@@ -30,7 +31,8 @@ pub struct PruningCallback {
     pruned: Arc<AtomicBool>,
 }
 
-/// Tells, after training, whether a [`PruningCallback`] stopped it.
+/// Tells, after training, whether a [`PruningCallback`] stopped it (from
+/// [`PruningCallback::pruned`]); the study records the trial Pruned either way.
 #[derive(Clone, Debug)]
 pub struct Pruned(Arc<AtomicBool>);
 
@@ -40,7 +42,8 @@ impl Pruned {
         self.0.load(Ordering::SeqCst)
     }
 
-    /// `Err(TrialError::Pruned)` when the pruner stopped training.
+    /// `Err(TrialError::Pruned)` when the pruner stopped training, to skip work after
+    /// `fit` (an evaluation, a save) in a trial that is pruned anyway.
     pub fn check(&self) -> Result<(), TrialError> {
         if self.is_pruned() {
             Err(TrialError::Pruned)
@@ -51,16 +54,18 @@ impl Pruned {
 }
 
 impl PruningCallback {
-    /// A callback reporting `monitor` to the trial behind `reporter`, and the handle that
-    /// tells whether it pruned.
-    pub fn new(reporter: TrialReporter, monitor: &str) -> (PruningCallback, Pruned) {
-        let flag = Arc::new(AtomicBool::new(false));
-        let cb = PruningCallback {
+    /// A callback reporting `monitor` to the trial behind `reporter`.
+    pub fn new(reporter: TrialReporter, monitor: &str) -> PruningCallback {
+        PruningCallback {
             reporter,
             monitor: monitor.into(),
-            pruned: Arc::clone(&flag),
-        };
-        (cb, Pruned(flag))
+            pruned: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// A handle that tells, after training, whether this callback stopped it.
+    pub fn pruned(&self) -> Pruned {
+        Pruned(Arc::clone(&self.pruned))
     }
 }
 
@@ -95,6 +100,7 @@ impl Callback for PruningCallback {
             .report(epoch as u64, value)
             .map_err(tune_error)?;
         if self.reporter.should_prune().map_err(tune_error)? {
+            self.reporter.prune().map_err(tune_error)?;
             self.pruned.store(true, Ordering::SeqCst);
             return Ok(Control::Stop);
         }

@@ -84,6 +84,9 @@ impl FrozenTrial {
 pub const FAIL_REASON_KEY: &str = "fail_reason";
 /// System attribute holding the parameters of an enqueued trial.
 pub const FIXED_PARAMS_KEY: &str = "fixed_params";
+/// System attribute set by [`TrialReporter::prune`](crate::TrialReporter::prune): the trial
+/// ends Pruned whatever value its objective returns.
+pub const PRUNED_KEY: &str = "pruned";
 
 /// Current time in seconds since the Unix epoch.
 pub(crate) fn now_secs() -> f64 {

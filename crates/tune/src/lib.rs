@@ -81,7 +81,9 @@ mod trial_state;
 pub use callback::{Control, StudyCallback};
 pub use distribution::Distribution;
 pub use error::{Error, Result, TrialError};
-pub use frozen_trial::{FAIL_REASON_KEY, FIXED_PARAMS_KEY, FrozenTrial, StudyId, TrialId};
+pub use frozen_trial::{
+    FAIL_REASON_KEY, FIXED_PARAMS_KEY, FrozenTrial, PRUNED_KEY, StudyId, TrialId,
+};
 pub use heartbeat::{HeartbeatConfig, ORIGINAL_TRIAL_KEY, RETRIED_FROM_KEY, RETRY_COUNT_KEY};
 pub use optimize::{MAX_N_JOBS, OptimizeOptions, OptimizeSummary, StopReason};
 pub use param::{Choice, ParamValue};

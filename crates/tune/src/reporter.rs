@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::error::Result;
-use crate::frozen_trial::TrialId;
+use crate::frozen_trial::{PRUNED_KEY, TrialId};
 use crate::guard::guarded;
 use crate::pruners::PrunerContext;
 use crate::study::StudyShared;
@@ -69,6 +69,30 @@ impl TrialReporter {
             || format!("deciding on trial {}", me.number),
             || s.pruner.prune(&ctx, &me),
         )
+    }
+
+    /// Marks the trial as pruned: when its objective then returns `Ok(value)`, the study
+    /// records it Pruned (value: its last finite intermediate value, as for
+    /// `Err(TrialError::Pruned)`), so code that stops training on the pruner's word — a
+    /// training callback — cannot leave a half-trained trial recorded as Complete. The mark
+    /// is stored with the trial, so it holds across threads and processes.
+    ///
+    /// ```
+    /// use gradus_tune::{OptimizeOptions, Study, TrialState};
+    /// let study = Study::builder().seed(0).build()?;
+    /// study.optimize(|trial| {
+    ///     let reporter = trial.reporter();
+    ///     reporter.report(0, 0.7)?;
+    ///     reporter.prune()?; // e.g. inside a callback that then stops training
+    ///     Ok(0.7) // the objective does not need to know
+    /// }, OptimizeOptions::n_trials(1))?;
+    /// assert_eq!(study.trials()?[0].state, TrialState::Pruned);
+    /// # Ok::<(), gradus_tune::Error>(())
+    /// ```
+    pub fn prune(&self) -> Result<()> {
+        self.shared
+            .storage
+            .set_trial_system_attr(self.id, PRUNED_KEY, true.into())
     }
 }
 

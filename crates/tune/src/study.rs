@@ -2,7 +2,7 @@
 
 use crate::distribution::check_finite;
 use crate::error::{Error, Result, TrialError};
-use crate::frozen_trial::{FAIL_REASON_KEY, FIXED_PARAMS_KEY, FrozenTrial, StudyId};
+use crate::frozen_trial::{FAIL_REASON_KEY, FIXED_PARAMS_KEY, FrozenTrial, PRUNED_KEY, StudyId};
 use crate::guard::guarded;
 use crate::heartbeat::{Heartbeat, HeartbeatConfig};
 use crate::param::ParamValue;
@@ -337,7 +337,9 @@ impl Study {
     /// Finishes a trial from [`Study::ask`] with the objective's outcome: `Ok(value)` →
     /// Complete (NaN → Failed), `Err(TrialError::Pruned)` → Pruned (its value is the last
     /// finite intermediate value, as in Optuna), any other error → Failed with the message
-    /// recorded ([`FrozenTrial::fail_reason`]). Returns the finished record.
+    /// recorded ([`FrozenTrial::fail_reason`]). A trial marked by
+    /// [`TrialReporter::prune`](crate::TrialReporter::prune) that returns `Ok` is Pruned.
+    /// Returns the finished record.
     pub fn tell(&self, trial: Trial, outcome: Result<f64, TrialError>) -> Result<Arc<FrozenTrial>> {
         self.tell_number(trial.number, outcome)
     }
@@ -355,6 +357,11 @@ impl Study {
                 .set_trial_system_attr(t.id, FAIL_REASON_KEY, reason.into())?;
             s.storage
                 .set_trial_state_value(t.id, TrialState::Failed, None)
+        };
+        let marked = t.system_attrs.get(PRUNED_KEY) == Some(&serde_json::Value::Bool(true));
+        let outcome = match outcome {
+            Ok(_) if marked => Err(TrialError::Pruned),
+            other => other,
         };
         match outcome {
             Ok(v) if v.is_nan() => fail("the objective returned NaN".into())?,
