@@ -18,8 +18,8 @@ pub use gradus_nn::{
 pub use gradus_tensor::ops::FillMode;
 pub use gradus_tensor::{BatchSource, Rng, Tensor, TensorSource};
 pub use gradus_tune::{
-    Direction, GridSampler, MedianPruner, OptimizeOptions, RandomSampler, Study, TpeConfig,
-    TpeSampler, Trial, TrialError,
+    Direction, GridSampler, MedianPruner, OptimizeOptions, PrunerConfig, RandomSampler,
+    SamplerConfig, Study, TpeConfig, TpeSampler, Trial, TrialError,
 };
 
 pub use crate::{

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use gradus_tune::{Choice, Distribution, ParamValue, Trial};
+use gradus_tune::{Choice, Distribution, DistributionSpec, ParamValue, Trial};
+use serde::{Deserialize, Serialize};
 
 use crate::{Params, Result};
 
@@ -13,8 +14,13 @@ use crate::{Params, Result};
 /// use gradus::ParamGrid;
 /// let grid = ParamGrid::new().param("learning_rate", &[0.001, 0.01, 0.1]).param("batch_size", &[10, 20]);
 /// assert_eq!(grid.len(), 6);
+/// // In a spec file or JSON: a map from names to their values.
+/// let same: ParamGrid = serde_json::from_str(
+///     r#"{"learning_rate": [0.001, 0.01, 0.1], "batch_size": [10, 20]}"#).unwrap();
+/// assert_eq!(same, grid);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct ParamGrid(pub BTreeMap<String, Vec<ParamValue>>);
 
 impl ParamGrid {
@@ -69,14 +75,56 @@ impl ParamGrid {
 ///     .categorical("batch_size", &[10, 20, 30])
 ///     .int("units", 8, 64);
 /// assert_eq!(space.len(), 3);
+/// // In a spec file or JSON: a map from names to [`DistributionSpec`]s, validated on reading.
+/// let same: SearchSpace = serde_json::from_str(r#"{
+///     "learning_rate": {"float": [0.006737946999085467, 1.0], "log": true},
+///     "batch_size": {"choice": [10, 20, 30]},
+///     "units": {"int": [8, 64]}
+/// }"#).unwrap();
+/// assert_eq!(same, space);
+/// assert!(serde_json::from_str::<SearchSpace>(r#"{"lr": {"float": [1, 0]}}"#).is_err());
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(
+    try_from = "BTreeMap<String, DistributionSpec>",
+    into = "BTreeMap<String, DistributionSpec>"
+)]
 pub struct SearchSpace {
     params: BTreeMap<String, Distribution>,
     error: Option<String>,
 }
 
+impl TryFrom<BTreeMap<String, DistributionSpec>> for SearchSpace {
+    type Error = gradus_tune::Error;
+
+    fn try_from(specs: BTreeMap<String, DistributionSpec>) -> gradus_tune::Result<SearchSpace> {
+        let params = specs
+            .iter()
+            .map(|(name, spec)| Ok((name.clone(), spec.to_distribution(name)?)))
+            .collect::<gradus_tune::Result<_>>()?;
+        Ok(SearchSpace {
+            params,
+            error: None,
+        })
+    }
+}
+
+impl From<SearchSpace> for BTreeMap<String, DistributionSpec> {
+    fn from(space: SearchSpace) -> Self {
+        space
+            .params
+            .iter()
+            .map(|(name, d)| (name.clone(), DistributionSpec::from(d)))
+            .collect()
+    }
+}
+
 impl SearchSpace {
+    /// The parameters and their distributions.
+    pub fn params(&self) -> &BTreeMap<String, Distribution> {
+        &self.params
+    }
+
     /// An empty space.
     pub fn new() -> SearchSpace {
         SearchSpace::default()

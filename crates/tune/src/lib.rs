@@ -79,7 +79,7 @@ mod trial;
 mod trial_state;
 
 pub use callback::{Control, StudyCallback};
-pub use distribution::Distribution;
+pub use distribution::{Distribution, DistributionSpec};
 pub use error::{Error, Result, TrialError};
 pub use frozen_trial::{
     FAIL_REASON_KEY, FIXED_PARAMS_KEY, FrozenTrial, PRUNED_KEY, StudyId, TrialId,
@@ -88,11 +88,13 @@ pub use heartbeat::{HeartbeatConfig, ORIGINAL_TRIAL_KEY, RETRIED_FROM_KEY, RETRY
 pub use optimize::{MAX_N_JOBS, OptimizeOptions, OptimizeSummary, StopReason};
 pub use param::{Choice, ParamValue};
 pub use pruners::{
-    HyperbandPruner, MedianPruner, NopPruner, PercentilePruner, Pruner, PrunerContext,
-    SuccessiveHalvingPruner,
+    HyperbandPruner, MedianPruner, NopPruner, PercentilePruner, Pruner, PrunerConfig,
+    PrunerContext, SuccessiveHalvingPruner,
 };
 pub use reporter::TrialReporter;
-pub use samplers::{GridSampler, RandomSampler, Sampler, SamplerContext, TpeConfig, TpeSampler};
+pub use samplers::{
+    GridSampler, RandomSampler, Sampler, SamplerConfig, SamplerContext, TpeConfig, TpeSampler,
+};
 pub use storage::{InMemoryStorage, Storage};
 pub use study::{Study, StudyBuilder};
 pub use trial::Trial;

@@ -5,7 +5,10 @@
 //! ints). The one range that is refused is a stepped float range of more than 2^53 points.
 
 pub(crate) mod grid;
+mod spec;
 mod values;
+
+pub use spec::DistributionSpec;
 
 use crate::error::{Error, Result};
 use crate::param::ParamValue;

@@ -8,12 +8,14 @@ mod hyperband;
 mod median;
 mod nop;
 mod percentile;
+mod pruner_config;
 mod successive_halving;
 
 pub use hyperband::{HyperbandConfig, HyperbandPruner, MAX_RESOURCE_KEY, MaxResource};
 pub use median::MedianPruner;
 pub use nop::NopPruner;
 pub use percentile::{PercentileConfig, PercentilePruner};
+pub use pruner_config::PrunerConfig;
 pub use successive_halving::{
     MIN_RESOURCE_KEY, MinResource, SuccessiveHalvingConfig, SuccessiveHalvingPruner,
 };
@@ -73,4 +75,11 @@ impl PrunerContext<'_> {
 pub trait Pruner: Send + Sync + fmt::Debug {
     /// True to prune `trial` (a fresh snapshot, with its reports so far).
     fn prune(&self, ctx: &PrunerContext<'_>, trial: &FrozenTrial) -> Result<bool>;
+}
+
+/// A boxed pruner (what [`PrunerConfig::build`] returns) is a pruner.
+impl Pruner for Box<dyn Pruner> {
+    fn prune(&self, ctx: &PrunerContext<'_>, trial: &FrozenTrial) -> Result<bool> {
+        (**self).prune(ctx, trial)
+    }
 }

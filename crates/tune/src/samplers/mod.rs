@@ -14,11 +14,13 @@
 mod grid;
 mod grid_order;
 mod random;
+mod sampler_config;
 pub(crate) mod search_space;
 pub mod tpe;
 
 pub use grid::{GRID_ID_KEY, GridSampler};
 pub use random::{RandomSampler, sample_uniform};
+pub use sampler_config::SamplerConfig;
 pub use search_space::intersection_search_space;
 pub use tpe::{TpeConfig, TpeSampler};
 
@@ -76,5 +78,32 @@ pub trait Sampler: Send + Sync + fmt::Debug {
     fn is_exhausted(&self, ctx: &SamplerContext<'_>) -> Result<bool> {
         let _ = ctx;
         Ok(false)
+    }
+}
+
+/// A boxed sampler (what [`SamplerConfig::build`] returns) is a sampler.
+impl Sampler for Box<dyn Sampler> {
+    fn sample_relative(
+        &self,
+        ctx: &SamplerContext<'_>,
+        trial: &FrozenTrial,
+        rng: &mut TrialRng,
+    ) -> Result<BTreeMap<String, ParamValue>> {
+        (**self).sample_relative(ctx, trial, rng)
+    }
+
+    fn sample_independent(
+        &self,
+        ctx: &SamplerContext<'_>,
+        trial: &FrozenTrial,
+        name: &str,
+        distribution: &Distribution,
+        rng: &mut TrialRng,
+    ) -> Result<ParamValue> {
+        (**self).sample_independent(ctx, trial, name, distribution, rng)
+    }
+
+    fn is_exhausted(&self, ctx: &SamplerContext<'_>) -> Result<bool> {
+        (**self).is_exhausted(ctx)
     }
 }
