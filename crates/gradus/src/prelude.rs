@@ -11,9 +11,10 @@ pub use gradus_data::{
 };
 pub use gradus_nn::{
     Activation, ActivationLayer, Adam, AveragePooling2D, BatchNormalization, Conv2D, CsvLogger,
-    Dense, Dropout, EarlyStopping, FitConfig, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D,
-    History, Initializer, LearningRateSchedule, LossConfig, MaxPooling2D, Metric, ModelCheckpoint,
-    OptimizerConfig, Padding, ReduceLrOnPlateau, Regularizer, Rmsprop, Sequential, Sgd, Verbosity,
+    Dense, Dropout, EarlyStopping, FitConfig, FitOptions, Flatten, GlobalAveragePooling2D,
+    GlobalMaxPooling2D, History, Initializer, LearningRateSchedule, LossConfig, MaxPooling2D,
+    Metric, ModelCheckpoint, OptimizerConfig, Padding, ReduceLrOnPlateau, Regularizer, Rmsprop,
+    Sequential, Sgd, Verbosity,
 };
 pub use gradus_tensor::ops::FillMode;
 pub use gradus_tensor::{BatchSource, Rng, Tensor, TensorSource};

@@ -12,7 +12,7 @@ pub enum Error {
     /// A configuration value is out of its valid range.
     #[error("invalid {field} = {value}: {expected}")]
     Config {
-        /// The field, e.g. `Dropout.rate` or `FitConfig.batch_size`.
+        /// The field, e.g. `Dropout.rate` or `FitOptions.batch_size`.
         field: String,
         /// The value given, as text.
         value: String,

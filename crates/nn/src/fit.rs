@@ -5,6 +5,8 @@
 //! source of images is filled ahead on a background thread. Each epoch runs its steps,
 //! evaluates the validation source, and applies the callbacks' decisions.
 
+use std::sync::Arc;
+
 use gradus_tensor::{BatchSource, Tensor, TensorSource};
 
 use crate::callbacks::{Callback, Control, Logs, ProgressLogger, TrainBegin};
@@ -12,8 +14,12 @@ use crate::feed::{Feed, FeedPlan, Order};
 use crate::sequential::check_finite;
 use crate::train_step::train_step;
 use crate::{
-    BatchKey, Divergence, Error, FitConfig, History, LossConfig, MetricTracker, Result, Sequential,
+    BatchKey, Divergence, Error, FitConfig, FitOptions, History, LossConfig, MetricTracker, Result,
+    Sequential,
 };
+
+/// Validation inputs and targets, shared with the caller.
+type Validation = (Arc<Tensor>, Arc<Tensor>);
 
 /// What a feed checks in each batch it hands out (shapes, values, targets); in-memory
 /// tensors are checked once up front instead.
@@ -47,16 +53,18 @@ impl Sequential {
     /// from the start of that epoch (see [`Divergence`](crate::Divergence)), the callbacks'
     /// end of training runs (and may restore other weights), and the error carries the
     /// history of the completed epochs.
-    pub fn fit(&mut self, x: &Tensor, y: &Tensor, config: FitConfig) -> Result<History> {
-        config.validate()?;
+    pub fn fit(&mut self, x: &Tensor, y: &Tensor, mut config: FitConfig) -> Result<History> {
+        config.options.validate()?;
         let loss = self.compiled_loss("fit")?;
-        let (train_rows, validation) = self.check_data(x, y, &config, loss)?;
-        let train = TensorSource::new(x, Some(y), config.batch_size)?
+        let given = config.validation_data.take();
+        let (train_rows, validation) = self.check_data(x, y, &config.options, given, loss)?;
+        let o = &config.options;
+        let train = TensorSource::new(x, Some(y), o.batch_size)?
             .first_rows(train_rows)
-            .shuffle(config.shuffle)
-            .seed(config.seed);
+            .shuffle(o.shuffle)
+            .seed(o.seed);
         let validation = match &validation {
-            Some((vx, vy)) => Some(TensorSource::new(vx, Some(vy), config.batch_size)?),
+            Some((vx, vy)) => Some(TensorSource::new(vx, Some(vy), o.batch_size)?),
             None => None,
         };
         let sources = Sources {
@@ -71,7 +79,7 @@ impl Sequential {
     /// `ImageDataGenerator` flow), validating on `validation` (or on
     /// [`FitConfig::validation_data`]) after each epoch. An epoch is one pass over the
     /// source, or [`FitConfig::steps_per_epoch`] batches taken across passes; the source's
-    /// batch size and shuffling apply, not `FitConfig.batch_size` / `shuffle`. Batches are
+    /// batch size and shuffling apply, not `FitOptions.batch_size` / `shuffle`. Batches are
     /// prepared ahead on a background thread ([`BatchSource::prefetch`]); their content
     /// depends on the source's seed only, so results do not depend on threads or timing.
     ///
@@ -101,16 +109,16 @@ impl Sequential {
         validation: Option<&dyn BatchSource>,
         mut config: FitConfig,
     ) -> Result<History> {
-        config.validate()?;
+        config.options.validate()?;
         let loss = self.compiled_loss("fit_source")?;
-        if config.validation_split > 0.0 {
+        if config.options.validation_split > 0.0 {
             return Err(Error::config(
-                "FitConfig.validation_split",
-                config.validation_split,
+                "FitOptions.validation_split",
+                config.options.validation_split,
                 "0 with a batch source (it splits tensors); pass a validation source",
             ));
         }
-        self.prepare_source(source, "training source", Some(loss), config.seed)?;
+        self.prepare_source(source, "training source", Some(loss), config.options.seed)?;
         let validation_data = config.validation_data.take();
         let tensors = match &validation_data {
             Some((vx, vy)) if validation.is_none() => {
@@ -120,7 +128,7 @@ impl Sequential {
         };
         let validation = validation.or(tensors.as_ref().map(|v| v as &dyn BatchSource));
         if let Some(v) = validation {
-            self.prepare_source(v, "validation source", Some(loss), config.seed)?;
+            self.prepare_source(v, "validation source", Some(loss), config.options.seed)?;
         }
         let check = self.batch_check(Some(loss));
         let sources = Sources {
@@ -151,9 +159,10 @@ impl Sequential {
         &mut self,
         x: &Tensor,
         y: &Tensor,
-        config: &FitConfig,
+        config: &FitOptions,
+        given: Option<Validation>,
         loss: LossConfig,
-    ) -> Result<(usize, Option<(Tensor, Tensor)>)> {
+    ) -> Result<(usize, Option<Validation>)> {
         if x.rows() != y.rows() {
             return Err(Error::Shape {
                 context: "y".into(),
@@ -168,10 +177,10 @@ impl Sequential {
         let outputs = self.outputs();
         loss.check_target(outputs, y, "y")?;
         let n = x.rows();
-        match &config.validation_data {
+        match given {
             Some((vx, vy)) => {
-                self.prepare_input(vx, "validation x", config.seed)?;
-                check_finite(vy, "validation y")?;
+                self.prepare_input(&vx, "validation x", config.seed)?;
+                check_finite(&vy, "validation y")?;
                 if vx.rows() != vy.rows() {
                     return Err(Error::shape(
                         "validation y",
@@ -179,21 +188,24 @@ impl Sequential {
                         format!("{} rows", vy.rows()),
                     ));
                 }
-                loss.check_target(outputs, vy, "validation y")?;
-                Ok((n, Some((vx.clone(), vy.clone()))))
+                loss.check_target(outputs, &vy, "validation y")?;
+                Ok((n, Some((vx, vy))))
             }
             None if config.validation_split > 0.0 => {
                 let split = (n as f64 * (1.0 - config.validation_split as f64)).floor() as usize;
                 if split == 0 || split == n {
                     return Err(Error::config(
-                        "FitConfig.validation_split",
+                        "FitOptions.validation_split",
                         config.validation_split,
                         format!("a fraction that leaves rows on both sides of {n} rows"),
                     ));
                 }
                 Ok((
                     split,
-                    Some((x.slice_rows(split, n), y.slice_rows(split, n))),
+                    Some((
+                        Arc::new(x.slice_rows(split, n)),
+                        Arc::new(y.slice_rows(split, n)),
+                    )),
                 ))
             }
             None => Ok((n, None)),
@@ -202,11 +214,15 @@ impl Sequential {
 
     fn train(&mut self, sources: Sources<'_>, config: FitConfig) -> Result<History> {
         let FitConfig {
-            epochs,
-            verbose,
-            initial_epoch,
-            steps_per_epoch,
-            validation_steps,
+            options:
+                FitOptions {
+                    epochs,
+                    verbose,
+                    initial_epoch,
+                    steps_per_epoch,
+                    validation_steps,
+                    ..
+                },
             callbacks: user_callbacks,
             ..
         } = config;

@@ -1,28 +1,31 @@
-//! [`FitConfig`]: how `fit` trains, as Keras's `fit` arguments.
+//! [`FitOptions`] (how `fit` trains, as data: Keras's `fit` arguments) and [`FitConfig`]
+//! (the options plus what cannot be data: callbacks and validation tensors).
+
+use std::sync::Arc;
 
 use gradus_tensor::Tensor;
+use serde::{Deserialize, Serialize};
 
 use crate::callbacks::{Callback, Verbosity};
 use crate::{Error, Result};
 
-/// How `fit` trains, as Keras's `fit` arguments.
+/// How `fit` trains, as Keras's `fit` arguments that are plain values — the part of a
+/// [`FitConfig`] a spec file holds (`[fit]` in TOML; unknown keys are refused).
 ///
 /// `batch_size` chooses the gradient-descent flavour: a value ≥ the number of training rows
 /// is full-batch gradient descent, 1 is stochastic gradient descent, anything between is
 /// mini-batch.
 ///
 /// ```
-/// use gradus_nn::{EarlyStopping, FitConfig, Verbosity};
-/// let cfg = FitConfig::new()
-///     .epochs(100)
-///     .batch_size(16)
-///     .validation_split(0.2)
-///     .seed(42)
-///     .callback(EarlyStopping::new("val_loss").patience(3))
-///     .verbose(Verbosity::Silent);
-/// assert_eq!(cfg.batch_size, 16);
+/// use gradus_nn::{FitConfig, FitOptions};
+/// let options: FitOptions = serde_json::from_str(r#"{"epochs": 50, "batch_size": 16}"#).unwrap();
+/// assert_eq!((options.epochs, options.batch_size, options.shuffle), (50, 16, true));
+/// let config = FitConfig::from(options); // add callbacks and validation data with its builder
+/// assert_eq!(config.options.epochs, 50);
 /// ```
-pub struct FitConfig {
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FitOptions {
     /// Index of the last epoch (exclusive), as Keras (default 1).
     pub epochs: usize,
     /// Rows per gradient step (default 32).
@@ -36,10 +39,6 @@ pub struct FitConfig {
     /// Fraction of rows held out for validation, taken from the **end** of `x` and `y`
     /// before any shuffling, as Keras (default 0).
     pub validation_split: f32,
-    /// Validation data; takes precedence over `validation_split`.
-    pub validation_data: Option<(Tensor, Tensor)>,
-    /// Callbacks, run in order after the progress logger.
-    pub callbacks: Vec<Box<dyn Callback>>,
     /// How much to print (default: a progress bar).
     pub verbose: Verbosity,
     /// Epoch to start at, when resuming (default 0).
@@ -52,20 +51,52 @@ pub struct FitConfig {
     pub validation_steps: Option<usize>,
 }
 
-impl Default for FitConfig {
-    fn default() -> FitConfig {
-        FitConfig {
+impl Default for FitOptions {
+    fn default() -> FitOptions {
+        FitOptions {
             epochs: 1,
             batch_size: 32,
             shuffle: true,
             seed: 0,
             validation_split: 0.0,
-            validation_data: None,
-            callbacks: Vec::new(),
             verbose: Verbosity::ProgressBar,
             initial_epoch: 0,
             steps_per_epoch: None,
             validation_steps: None,
+        }
+    }
+}
+
+/// Everything `fit` takes besides the data: the [`FitOptions`] and the runtime extras —
+/// callbacks and validation tensors (shared, not copied: a search that trains many
+/// candidates on the same validation data passes `Arc`s).
+///
+/// ```
+/// use gradus_nn::{EarlyStopping, FitConfig, Verbosity};
+/// let cfg = FitConfig::new()
+///     .epochs(100)
+///     .batch_size(16)
+///     .validation_split(0.2)
+///     .seed(42)
+///     .callback(EarlyStopping::new("val_loss").patience(3))
+///     .verbose(Verbosity::Silent);
+/// assert_eq!(cfg.options.batch_size, 16);
+/// ```
+#[derive(Default)]
+pub struct FitConfig {
+    /// The plain-value options.
+    pub options: FitOptions,
+    /// Validation data; takes precedence over `validation_split`.
+    pub validation_data: Option<(Arc<Tensor>, Arc<Tensor>)>,
+    /// Callbacks, run in order after the progress logger.
+    pub callbacks: Vec<Box<dyn Callback>>,
+}
+
+impl From<FitOptions> for FitConfig {
+    fn from(options: FitOptions) -> FitConfig {
+        FitConfig {
+            options,
+            ..FitConfig::default()
         }
     }
 }
@@ -78,37 +109,41 @@ impl FitConfig {
 
     /// Sets the number of epochs.
     pub fn epochs(mut self, epochs: usize) -> FitConfig {
-        self.epochs = epochs;
+        self.options.epochs = epochs;
         self
     }
 
     /// Sets the batch size.
     pub fn batch_size(mut self, batch_size: usize) -> FitConfig {
-        self.batch_size = batch_size;
+        self.options.batch_size = batch_size;
         self
     }
 
     /// Sets shuffling.
     pub fn shuffle(mut self, shuffle: bool) -> FitConfig {
-        self.shuffle = shuffle;
+        self.options.shuffle = shuffle;
         self
     }
 
     /// Sets the seed.
     pub fn seed(mut self, seed: u64) -> FitConfig {
-        self.seed = seed;
+        self.options.seed = seed;
         self
     }
 
     /// Holds out the last `fraction` of the rows for validation.
     pub fn validation_split(mut self, fraction: f32) -> FitConfig {
-        self.validation_split = fraction;
+        self.options.validation_split = fraction;
         self
     }
 
-    /// Validates on `(x, y)` after each epoch.
-    pub fn validation_data(mut self, x: Tensor, y: Tensor) -> FitConfig {
-        self.validation_data = Some((x, y));
+    /// Validates on `(x, y)` after each epoch: tensors, or `Arc`s shared between fits.
+    pub fn validation_data(
+        mut self,
+        x: impl Into<Arc<Tensor>>,
+        y: impl Into<Arc<Tensor>>,
+    ) -> FitConfig {
+        self.validation_data = Some((x.into(), y.into()));
         self
     }
 
@@ -120,36 +155,43 @@ impl FitConfig {
 
     /// Sets the verbosity.
     pub fn verbose(mut self, verbose: Verbosity) -> FitConfig {
-        self.verbose = verbose;
+        self.options.verbose = verbose;
         self
     }
 
     /// Sets the first epoch index (to resume a run).
     pub fn initial_epoch(mut self, epoch: usize) -> FitConfig {
-        self.initial_epoch = epoch;
+        self.options.initial_epoch = epoch;
         self
     }
 
     /// Sets the batches per epoch (for training on a source).
     pub fn steps_per_epoch(mut self, steps: usize) -> FitConfig {
-        self.steps_per_epoch = Some(steps);
+        self.options.steps_per_epoch = Some(steps);
         self
     }
 
     /// Sets the validation batches per epoch (for a validation source).
     pub fn validation_steps(mut self, steps: usize) -> FitConfig {
-        self.validation_steps = Some(steps);
+        self.options.validation_steps = Some(steps);
         self
     }
+}
 
-    pub(crate) fn validate(&self) -> Result<()> {
+impl FitOptions {
+    /// Checks the options: positive `batch_size`, `steps_per_epoch` and
+    /// `validation_steps`, `validation_split` in [0, 1), `initial_epoch ≤ epochs`.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the field (`FitOptions.batch_size`, …) and what would fit.
+    pub fn validate(&self) -> Result<()> {
         for (field, steps) in [
             ("steps_per_epoch", self.steps_per_epoch),
             ("validation_steps", self.validation_steps),
         ] {
             if steps == Some(0) {
                 return Err(Error::config(
-                    format!("FitConfig.{field}"),
+                    format!("FitOptions.{field}"),
                     0,
                     "at least 1 batch, or None for one pass over the source",
                 ));
@@ -157,21 +199,21 @@ impl FitConfig {
         }
         if self.batch_size == 0 {
             return Err(Error::config(
-                "FitConfig.batch_size",
+                "FitOptions.batch_size",
                 0,
                 "at least 1 (1 is SGD; ≥ the number of rows is full-batch gradient descent)",
             ));
         }
         if !(0.0..1.0).contains(&self.validation_split) {
             return Err(Error::config(
-                "FitConfig.validation_split",
+                "FitOptions.validation_split",
                 self.validation_split,
                 "a fraction in [0, 1)",
             ));
         }
         if self.initial_epoch > self.epochs {
             return Err(Error::config(
-                "FitConfig.initial_epoch",
+                "FitOptions.initial_epoch",
                 self.initial_epoch,
                 format!("at most epochs = {}", self.epochs),
             ));

@@ -72,7 +72,7 @@ pub use callbacks::{
     ProgressLogger, ReduceLrOnPlateau, TrainBegin, Verbosity,
 };
 pub use error::{Divergence, Error, Result};
-pub use fit_config::FitConfig;
+pub use fit_config::{FitConfig, FitOptions};
 pub use gradus_tensor::Activation;
 pub use gradus_tensor::ops::Padding;
 pub use gradus_tensor::{BatchKey, BatchSource, SourceError, TensorSource};

@@ -483,7 +483,7 @@ proptest! {
         m.add(Dense::new(1));
         m.compile(OptimizerConfig::sgd(0.01), LossConfig::MeanSquaredError, &[Metric::Mae]).unwrap();
         let mut cfg = FitConfig::new().epochs(epochs).verbose(Verbosity::Silent);
-        cfg.steps_per_epoch = steps;
+        cfg.options.steps_per_epoch = steps;
         if let Ok(h) = m.fit_source(&source, Some(&source), cfg) {
             prop_assert_eq!(h.epoch.len(), epochs);
         }

@@ -335,7 +335,7 @@ fn sources_that_do_not_fit_are_errors_naming_the_batch() {
         .unwrap_err();
     assert!(
         e.to_string()
-            .starts_with("invalid FitConfig.steps_per_epoch = 0"),
+            .starts_with("invalid FitOptions.steps_per_epoch = 0"),
         "{e}"
     );
 }

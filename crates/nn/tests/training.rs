@@ -351,7 +351,7 @@ fn bad_input_gets_errors_that_name_the_problem() {
     let e = m.fit(&x, &y, quiet().batch_size(0)).unwrap_err();
     assert!(
         e.to_string()
-            .starts_with("invalid FitConfig.batch_size = 0: at least 1"),
+            .starts_with("invalid FitOptions.batch_size = 0: at least 1"),
         "{e}"
     );
 
