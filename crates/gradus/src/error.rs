@@ -54,14 +54,6 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
-    /// A parameter the estimator asked for is missing or of another type.
-    #[error("parameter `{name}`: {problem}")]
-    Param {
-        /// The parameter's name.
-        name: String,
-        /// What is wrong, and what the search space holds.
-        problem: String,
-    },
     /// Predictions and targets that a scorer cannot compare (a regression scorer on class
     /// scores, accuracy on continuous targets, mismatched rows, NaN).
     #[error("scoring `{scoring}`: {reason}")]

@@ -154,7 +154,7 @@ pub(crate) fn run(
     };
     study.optimize(
         objective,
-        OptimizeOptions::n_trials(budget.n_trials).with_n_jobs(options.n_jobs),
+        OptimizeOptions::n_trials(budget.n_trials).n_jobs(options.n_jobs),
     )?;
     let trials = study.trials()?;
     let cv_results = results(&trials);

@@ -116,7 +116,7 @@ fn a_failing_candidate_ranks_last_and_the_search_goes_on() {
             .error
             .as_ref()
             .unwrap()
-            .contains("invalid FitConfig.batch_size = 0"),
+            .contains("invalid FitOptions.batch_size = 0"),
         "{:?}",
         failed[0].error
     );

@@ -188,6 +188,14 @@ pub enum Error {
     /// A query that needs at least one complete trial.
     #[error("the study has no complete trial yet; run some trials first")]
     NoCompleteTrial,
+    /// A parameter read from [`Params`](crate::Params) is missing or of another type.
+    #[error("parameter `{name}`: {problem}")]
+    Param {
+        /// The parameter's name.
+        name: String,
+        /// What is wrong, and what the parameters hold.
+        problem: String,
+    },
     /// A setting outside its valid range.
     #[error("invalid setting `{name}`: {reason}")]
     InvalidConfig {

@@ -2,15 +2,30 @@
 //! JSON (the full records).
 
 use crate::error::Result;
-use crate::frozen_trial::FrozenTrial;
 use crate::study::Study;
+use crate::trials_table::iso8601;
 use std::collections::BTreeSet;
 use std::io::Write;
 
 impl Study {
-    /// All trials as a JSON array of [`FrozenTrial`] records (NaN values become `null`).
+    /// All trials as a JSON array of [`FrozenTrial`](crate::FrozenTrial) records (NaN values become `null`),
+    /// with `datetime_start` / `datetime_complete` as ISO 8601 UTC times.
     pub fn trials_json(&self) -> Result<String> {
-        let trials: Vec<FrozenTrial> = self.trials()?.iter().map(|t| (**t).clone()).collect();
+        let mut trials = Vec::new();
+        for t in self.trials()? {
+            let mut v = serde_json::to_value(&*t)?;
+            if let Some(obj) = v.as_object_mut() {
+                for (key, secs) in [
+                    ("datetime_start", t.datetime_start),
+                    ("datetime_complete", t.datetime_complete),
+                ] {
+                    if let Some(iso) = secs.and_then(iso8601) {
+                        obj.insert(key.into(), iso.into());
+                    }
+                }
+            }
+            trials.push(v);
+        }
         Ok(serde_json::to_string_pretty(&trials)?)
     }
 
@@ -21,8 +36,9 @@ impl Study {
     }
 
     /// Writes one CSV row per trial: `number, value, state, datetime_start, datetime_complete,
-    /// duration, params_<name>…, user_attrs_<key>…, fail_reason`. Times are seconds since the
-    /// Unix epoch; missing values are empty cells; user attributes are JSON (strings bare).
+    /// duration, params_<name>…, user_attrs_<key>…, fail_reason`. Times are ISO 8601 UTC
+    /// (`2026-12-01T17:46:05.123Z`), durations seconds; missing values are empty cells; user
+    /// attributes are JSON (strings bare).
     pub fn write_trials_csv(&self, out: impl Write) -> Result<()> {
         let trials = self.trials()?;
         let params: BTreeSet<&String> = trials.iter().flat_map(|t| t.params.keys()).collect();
@@ -48,8 +64,8 @@ impl Study {
                 t.number.to_string(),
                 opt(t.value),
                 t.state.to_string(),
-                opt(t.datetime_start),
-                opt(t.datetime_complete),
+                t.datetime_start.and_then(iso8601).unwrap_or_default(),
+                t.datetime_complete.and_then(iso8601).unwrap_or_default(),
                 opt(t.duration()),
             ];
             row.extend(

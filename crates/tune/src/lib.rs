@@ -54,7 +54,9 @@
 //!     Ok(score)
 //! }, OptimizeOptions::n_trials(40))?;
 //! let best = study.best_params()?;
-//! assert!(study.best_value()? > 0.9, "{best:?}");
+//! assert!(study.best_value()? > 0.9, "{best}");
+//! assert!(best.str("batch_size").is_err() && [10, 20, 30].contains(&best.i64("batch_size")?));
+//! println!("best: {best}"); // {batch_size: 10, learning_rate: 0.0098…}
 //! # Ok::<(), gradus_tune::Error>(())
 //! ```
 #![deny(missing_docs)]
@@ -69,6 +71,8 @@ mod guard;
 mod heartbeat;
 mod optimize;
 mod param;
+mod params;
+mod progress;
 pub mod pruners;
 mod reporter;
 pub mod rng;
@@ -77,6 +81,7 @@ pub mod storage;
 mod study;
 mod trial;
 mod trial_state;
+mod trials_table;
 
 pub use callback::{Control, StudyCallback};
 pub use distribution::{Distribution, DistributionSpec};
@@ -87,6 +92,8 @@ pub use frozen_trial::{
 pub use heartbeat::{HeartbeatConfig, ORIGINAL_TRIAL_KEY, RETRIED_FROM_KEY, RETRY_COUNT_KEY};
 pub use optimize::{MAX_N_JOBS, OptimizeOptions, OptimizeSummary, StopReason};
 pub use param::{Choice, ParamValue};
+pub use params::Params;
+pub use progress::ProgressBar;
 pub use pruners::{
     HyperbandPruner, MedianPruner, NopPruner, PercentilePruner, Pruner, PrunerConfig,
     PrunerContext, SuccessiveHalvingPruner,
@@ -99,3 +106,4 @@ pub use storage::{InMemoryStorage, Storage};
 pub use study::{Study, StudyBuilder};
 pub use trial::Trial;
 pub use trial_state::{Direction, TrialState};
+pub use trials_table::{TrialsTable, iso8601};

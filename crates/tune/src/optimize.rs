@@ -4,6 +4,7 @@ use crate::callback::{Control, StudyCallback};
 use crate::error::{Error, Result, TrialError};
 use crate::frozen_trial::FrozenTrial;
 use crate::guard::panic_message;
+use crate::progress::ProgressBar;
 use crate::study::Study;
 use crate::trial::Trial;
 use crate::trial_state::TrialState;
@@ -30,6 +31,9 @@ pub struct OptimizeOptions {
     pub n_jobs: i32,
     /// Stop after this many finished trials in a row without a new best value.
     pub patience: Option<usize>,
+    /// Draw a progress bar on stderr (Optuna's `show_progress_bar`; default false): trials
+    /// done, best value so far, elapsed time. See [`ProgressBar`](crate::ProgressBar).
+    pub show_progress_bar: bool,
 }
 
 impl Default for OptimizeOptions {
@@ -39,6 +43,7 @@ impl Default for OptimizeOptions {
             timeout: None,
             n_jobs: 1,
             patience: None,
+            show_progress_bar: false,
         }
     }
 }
@@ -53,7 +58,7 @@ impl OptimizeOptions {
     }
 
     /// With a time limit.
-    pub fn with_timeout(self, timeout: Duration) -> Self {
+    pub fn timeout(self, timeout: Duration) -> Self {
         OptimizeOptions {
             timeout: Some(timeout),
             ..self
@@ -61,14 +66,22 @@ impl OptimizeOptions {
     }
 
     /// With `n_jobs` workers (`-1`: all cores).
-    pub fn with_n_jobs(self, n_jobs: i32) -> Self {
+    pub fn n_jobs(self, n_jobs: i32) -> Self {
         OptimizeOptions { n_jobs, ..self }
     }
 
     /// With early stopping after `patience` trials without improvement.
-    pub fn with_patience(self, patience: usize) -> Self {
+    pub fn patience(self, patience: usize) -> Self {
         OptimizeOptions {
             patience: Some(patience),
+            ..self
+        }
+    }
+
+    /// With a progress bar on stderr (or without).
+    pub fn show_progress_bar(self, show: bool) -> Self {
+        OptimizeOptions {
+            show_progress_bar: show,
             ..self
         }
     }
@@ -177,12 +190,15 @@ impl Study {
         &self,
         objective: F,
         options: OptimizeOptions,
-        callbacks: Vec<Box<dyn StudyCallback + 'c>>,
+        mut callbacks: Vec<Box<dyn StudyCallback + 'c>>,
     ) -> Result<OptimizeSummary>
     where
         F: Fn(&mut Trial) -> Result<f64, TrialError> + Sync,
     {
         let (workers, parallel) = options.workers()?;
+        if options.show_progress_bar {
+            callbacks.insert(0, Box::new(ProgressBar::new(options.n_trials)));
+        }
         let best = match self.best_value() {
             Ok(v) => Some(v),
             Err(Error::NoCompleteTrial) => None,

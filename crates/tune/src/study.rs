@@ -6,6 +6,7 @@ use crate::frozen_trial::{FAIL_REASON_KEY, FIXED_PARAMS_KEY, FrozenTrial, PRUNED
 use crate::guard::guarded;
 use crate::heartbeat::{Heartbeat, HeartbeatConfig};
 use crate::param::ParamValue;
+use crate::params::Params;
 use crate::pruners::{MedianPruner, Pruner};
 use crate::rng::{entropy_seed, trial_rng};
 use crate::samplers::{Sampler, SamplerContext, TpeSampler};
@@ -420,9 +421,10 @@ impl Study {
         self.best_trial()?.value.ok_or(Error::NoCompleteTrial)
     }
 
-    /// The parameters of the best trial.
-    pub fn best_params(&self) -> Result<BTreeMap<String, ParamValue>> {
-        Ok(self.best_trial()?.params.clone())
+    /// The parameters of the best trial, with typed getters; they print as plain values
+    /// (`{lr: 0.035, optimizer: sgd}`).
+    pub fn best_params(&self) -> Result<Params> {
+        Ok(Params(self.best_trial()?.params.clone()))
     }
 }
 

@@ -25,7 +25,7 @@ fn thread_counts_beyond_the_limit_are_refused_with_the_range() {
     for n_jobs in [i32::MAX, MAX_N_JOBS + 1, -2, 0] {
         let s = study();
         let e = s
-            .optimize(objective, OptimizeOptions::n_trials(3).with_n_jobs(n_jobs))
+            .optimize(objective, OptimizeOptions::n_trials(3).n_jobs(n_jobs))
             .unwrap_err();
         assert!(
             matches!(e, Error::InvalidConfig { name: "n_jobs", .. }),
@@ -69,7 +69,7 @@ fn no_more_workers_start_than_trials() {
                     .insert(format!("{:?}", std::thread::current().id()));
                 objective(t)
             },
-            OptimizeOptions::n_trials(3).with_n_jobs(MAX_N_JOBS),
+            OptimizeOptions::n_trials(3).n_jobs(MAX_N_JOBS),
         )
         .unwrap();
     assert_eq!(summary.n_trials, 3);
@@ -85,19 +85,19 @@ fn zero_and_endless_budgets_stop_as_documented() {
     let r = s
         .optimize(
             objective,
-            OptimizeOptions::default().with_timeout(Duration::ZERO),
+            OptimizeOptions::default().timeout(Duration::ZERO),
         )
         .unwrap();
     assert_eq!((r.n_trials, r.stop_reason), (0, StopReason::Timeout));
     let r = s
         .optimize(
             objective,
-            OptimizeOptions::n_trials(3).with_timeout(Duration::MAX),
+            OptimizeOptions::n_trials(3).timeout(Duration::MAX),
         )
         .unwrap();
     assert_eq!((r.n_trials, r.stop_reason), (3, StopReason::NTrials));
     let r = s
-        .optimize(objective, OptimizeOptions::default().with_patience(0))
+        .optimize(objective, OptimizeOptions::default().patience(0))
         .unwrap();
     assert_eq!((r.n_trials, r.stop_reason), (1, StopReason::Patience));
     assert!(s.trials().unwrap().len() == 4);

@@ -283,7 +283,7 @@ fn the_grid_visits_every_point_once_in_a_seeded_order_and_stops() {
                     let batch = t.suggest_categorical("batch", &[10, 20])?;
                     Ok(lr * batch as f64)
                 },
-                OptimizeOptions::n_trials(50).with_n_jobs(n_jobs),
+                OptimizeOptions::n_trials(50).n_jobs(n_jobs),
             )
             .unwrap();
         assert_eq!(summary.stop_reason, StopReason::Exhausted);
@@ -377,7 +377,7 @@ fn patience_stops_after_n_trials_without_improvement() {
     let summary = study
         .optimize(
             |t| Ok(values[t.number() as usize]),
-            OptimizeOptions::n_trials(8).with_patience(3),
+            OptimizeOptions::n_trials(8).patience(3),
         )
         .unwrap();
     assert_eq!(
@@ -398,7 +398,7 @@ fn the_timeout_stops_new_trials() {
                 std::thread::sleep(Duration::from_millis(20));
                 Ok(t.suggest_float("x", 0.0, 1.0)?)
             },
-            OptimizeOptions::default().with_timeout(Duration::from_millis(100)),
+            OptimizeOptions::default().timeout(Duration::from_millis(100)),
         )
         .unwrap();
     assert_eq!(summary.stop_reason, StopReason::Timeout);
@@ -418,7 +418,7 @@ fn parallel_workers_run_single_threaded_math_and_keep_every_trial() {
                 );
                 mixed_objective(t)
             },
-            OptimizeOptions::n_trials(40).with_n_jobs(2),
+            OptimizeOptions::n_trials(40).n_jobs(2),
         )
         .unwrap();
     assert_eq!(summary.n_trials, 40);
@@ -427,18 +427,15 @@ fn parallel_workers_run_single_threaded_math_and_keep_every_trial() {
     assert!(trials.iter().all(|t| t.state == TrialState::Complete));
     let numbers: BTreeSet<u64> = trials.iter().map(|t| t.number).collect();
     assert_eq!(numbers, (0..40).collect());
-    assert!(OptimizeOptions::n_trials(1).with_n_jobs(0).n_jobs == 0);
+    assert!(OptimizeOptions::n_trials(1).n_jobs(0).n_jobs == 0);
     assert!(
         study
-            .optimize(mixed_objective, OptimizeOptions::n_trials(1).with_n_jobs(0))
+            .optimize(mixed_objective, OptimizeOptions::n_trials(1).n_jobs(0))
             .is_err()
     );
     assert!(
         study
-            .optimize(
-                mixed_objective,
-                OptimizeOptions::n_trials(2).with_n_jobs(-1)
-            )
+            .optimize(mixed_objective, OptimizeOptions::n_trials(2).n_jobs(-1))
             .is_ok()
     );
 }
@@ -547,8 +544,13 @@ fn trials_export_as_csv_and_json() {
     let json: serde_json::Value = serde_json::from_str(&study.trials_json().unwrap()).unwrap();
     assert_eq!(json[0]["state"], "complete");
     assert_eq!(json[1]["system_attrs"]["fail_reason"], "bad, \"quoted\"");
-    let back: Vec<FrozenTrial> = serde_json::from_value(json).unwrap();
-    assert_eq!(back[0], *study.trials().unwrap()[0]);
+    // Times are ISO 8601 UTC, to the millisecond, in both exports.
+    let t0 = study.trials().unwrap()[0].clone();
+    let iso = gradus_tune::iso8601(t0.datetime_start.unwrap()).unwrap();
+    assert_eq!(json[0]["datetime_start"], iso.as_str());
+    assert!(iso.ends_with('Z') && iso.contains('T'), "{iso}");
+    assert!(lines[1].contains(&format!(",{iso},")), "{}", lines[1]);
+    assert_eq!(json[0]["params"]["x"], t0.params["x"].as_f64().unwrap());
 }
 
 #[test]
@@ -600,7 +602,7 @@ fn a_panicking_callback_in_a_worker_is_an_error_and_keeps_finished_trials() {
     let study = random_study(6);
     let result = study.optimize_with_callbacks(
         |t| Ok(t.suggest_float("x", 0.0, 1.0)?),
-        OptimizeOptions::n_trials(10).with_n_jobs(2),
+        OptimizeOptions::n_trials(10).n_jobs(2),
         vec![Box::new(|_: &Study, t: &FrozenTrial| {
             if t.number >= 3 {
                 panic!("callback bug");

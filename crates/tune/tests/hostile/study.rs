@@ -97,7 +97,7 @@ proptest! {
     ) {
         within(move || {
             let study = Study::builder().sampler(Boxed(sampler(kind))).seed(1).build().unwrap();
-            let options = OptimizeOptions { n_trials: Some(n_trials), timeout, n_jobs, patience };
+            let options = OptimizeOptions { n_trials: Some(n_trials), timeout, n_jobs, patience, show_progress_bar: false };
             let run = study.optimize(
                 |t| {
                     let x = t.suggest_float("x", -f64::MAX, f64::MAX)?;

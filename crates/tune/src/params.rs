@@ -1,11 +1,11 @@
-//! [`Params`]: the typed view of one candidate's hyperparameters.
+//! [`Params`]: the typed view of one trial's or candidate's hyperparameters, printed as
+//! plain values (`{lr: 0.035, optimizer: sgd}`).
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use gradus_tune::ParamValue;
-
-use crate::{Error, Result};
+use crate::error::{Error, Result};
+use crate::param::ParamValue;
 
 /// The hyperparameters of one candidate, read with typed getters.
 ///
@@ -14,7 +14,7 @@ use crate::{Error, Result};
 /// missing parameter. Integers read as floats; integral floats read as integers.
 ///
 /// ```
-/// use gradus::Params;
+/// use gradus_tune::Params;
 /// let p = Params::from_iter([("learning_rate", 0.01.into()), ("batch_size", 20.into())]);
 /// assert_eq!(p.f64("learning_rate")?, 0.01);
 /// assert_eq!(p.usize("batch_size")?, 20);
@@ -24,7 +24,7 @@ use crate::{Error, Result};
 ///     p.str("activation").unwrap_err().to_string(),
 ///     "parameter `activation`: missing; the candidate has batch_size, learning_rate"
 /// );
-/// # Ok::<(), gradus::Error>(())
+/// # Ok::<(), gradus_tune::Error>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Params(pub BTreeMap<String, ParamValue>);
