@@ -62,11 +62,21 @@ impl PostgresStorage {
     /// the study tables.
     ///
     /// # Errors
-    /// [`Error::Storage`] naming the server when it cannot be reached, or when the database
-    /// holds another program's tables or a newer schema (nothing is changed then).
+    /// [`Error::InvalidConfig`] for a URL that is not a PostgreSQL URL; [`Error::Storage`]
+    /// naming the server when it cannot be reached; [`Error::IncompatibleDatabase`] when the
+    /// database holds another program's tables or a newer schema (nothing is changed then).
     pub fn connect(url: &str) -> Result<PostgresStorage> {
         let (url, schema) = split_schema(url)?;
-        let location = redact(&url);
+        let location = redact_url(&url);
+        if let Err(e) = url.parse::<postgres::Config>() {
+            return Err(Error::InvalidConfig {
+                name: "storage URL",
+                reason: format!(
+                    "`{location}` is not a PostgreSQL URL ({e}); use \
+                     postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+                ),
+            });
+        }
         let driver = Postgres {
             url,
             location,
@@ -92,9 +102,13 @@ fn split_schema(url: &str) -> Result<(String, Option<String>)> {
             Some(("schema", name)) => {
                 if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
                 {
-                    return Err(Error::Storage(format!(
-                        "invalid schema `{name}` in the storage URL: use letters, digits and _"
-                    )));
+                    return Err(Error::InvalidConfig {
+                        name: "storage URL",
+                        reason: format!(
+                            "invalid schema `{name}` in the storage URL: use letters, digits \
+                             and _"
+                        ),
+                    });
                 }
                 schema = Some(name.to_owned());
             }
@@ -109,8 +123,16 @@ fn split_schema(url: &str) -> Result<(String, Option<String>)> {
     Ok((url, schema))
 }
 
-/// The URL with its password replaced by `***`.
-fn redact(url: &str) -> String {
+/// The URL with its password replaced by `***`, for messages and logs:
+/// `postgres://u:secret@h/db` becomes `postgres://u:***@h/db`; URLs without a password are
+/// returned as they are.
+///
+/// ```
+/// use gradus_tune::storage::redact_url;
+/// assert_eq!(redact_url("postgres://u:pw@h:5432/db"), "postgres://u:***@h:5432/db");
+/// assert_eq!(redact_url("sqlite:///tmp/s.db"), "sqlite:///tmp/s.db");
+/// ```
+pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
@@ -315,9 +337,23 @@ mod tests {
             split_schema("postgres://u:secret@h:5432/db?schema=t1&connect_timeout=3").unwrap();
         assert_eq!(url, "postgres://u:secret@h:5432/db?connect_timeout=3");
         assert_eq!(schema.as_deref(), Some("t1"));
-        assert_eq!(redact(&url), "postgres://u:***@h:5432/db?connect_timeout=3");
-        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
-        assert!(split_schema("postgres://h/db?schema=x;drop").is_err());
+        assert_eq!(
+            redact_url(&url),
+            "postgres://u:***@h:5432/db?connect_timeout=3"
+        );
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert!(matches!(
+            split_schema("postgres://h/db?schema=x;drop"),
+            Err(Error::InvalidConfig { .. })
+        ));
+        let e = PostgresStorage::connect("postgres://u:secret@h:port/db").unwrap_err();
+        assert!(matches!(e, Error::InvalidConfig { .. }), "{e:?}");
+        let e = e.to_string();
+        assert!(
+            e.contains("`postgres://u:***@h:port/db` is not a PostgreSQL URL"),
+            "{e}"
+        );
+        assert!(!e.contains("secret"), "{e}");
     }
 }
 
