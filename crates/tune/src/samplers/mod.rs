@@ -44,7 +44,8 @@ pub struct SamplerContext<'a> {
     pub direction: Direction,
     /// The study's seed (for orders that must be the same for every trial, like the grid's).
     pub study_seed: u64,
-    /// All trials of the study, in number order, as of the call.
+    /// All trials of the study, in number order, as of the call (empty for a sampler whose
+    /// [`Sampler::reads_trials`] is `false`).
     pub trials: &'a [Arc<FrozenTrial>],
 }
 
@@ -76,5 +77,12 @@ pub trait Sampler: Send + Sync + fmt::Debug {
     fn is_exhausted(&self, ctx: &SamplerContext<'_>) -> Result<bool> {
         let _ = ctx;
         Ok(false)
+    }
+
+    /// Whether the sampler looks at [`SamplerContext::trials`] (default: yes). A sampler that
+    /// never does (random) returns `false`, and the study then hands it an empty list instead
+    /// of reading every trial for each suggestion — a cost that grows with the study.
+    fn reads_trials(&self) -> bool {
+        true
     }
 }
