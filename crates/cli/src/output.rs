@@ -24,7 +24,7 @@ pub fn print(text: &str) -> Result<()> {
 /// Writes `value` to stdout as one line of JSON.
 ///
 /// # Errors
-/// As [`print`].
+/// As [`print()`].
 pub fn print_json(value: &impl Serialize) -> Result<()> {
     let text = serde_json::to_string(value)
         .map_err(|e| CliError::runtime(format!("cannot encode the output as JSON: {e}")))?;

@@ -82,11 +82,15 @@ pub fn sqlite_url(dir: &Path, file: &str) -> String {
     format!("sqlite://{}", dir.join(file).display())
 }
 
-/// The test PostgreSQL server, or `None` with a note when `GRADUS_TEST_POSTGRES_URL` is
-/// unset (tests then skip it; a set but unreachable server fails them).
+/// The test PostgreSQL server (schema `gradus_cli_tests`), or `None` with a note when
+/// `GRADUS_TEST_POSTGRES_URL` is unset (tests then skip it; a set but unreachable server
+/// fails them).
 pub fn postgres() -> Option<String> {
     match std::env::var("GRADUS_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
+        Ok(url) if !url.is_empty() => {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            Some(format!("{url}{sep}schema=gradus_cli_tests"))
+        }
         _ => {
             eprintln!("GRADUS_TEST_POSTGRES_URL is not set: PostgreSQL CLI tests skipped");
             None
