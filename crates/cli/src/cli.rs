@@ -62,6 +62,7 @@ pub enum StudyCommand {
 /// A study in a storage.
 #[derive(Args, Debug, Clone)]
 pub struct Target {
+    /// The storage's URL.
     #[arg(long, value_name = "URL", help = STORAGE_HELP)]
     pub storage: String,
     /// The study's name.
@@ -120,6 +121,7 @@ pub enum Format {
 /// `gradus study create`.
 #[derive(Args, Debug)]
 pub struct CreateArgs {
+    /// The study.
     #[command(flatten)]
     pub target: Target,
     /// Whether smaller or larger objective values are better.
@@ -151,8 +153,10 @@ pub struct SamplerArgs {
 /// `gradus study ask`.
 #[derive(Args, Debug)]
 pub struct AskArgs {
+    /// The study.
     #[command(flatten)]
     pub target: Target,
+    /// The space and the sampler.
     #[command(flatten)]
     pub sampler: SamplerArgs,
     /// Print one JSON line {"trial": N, "params": {...}}.
@@ -164,6 +168,7 @@ pub struct AskArgs {
 #[derive(Args, Debug)]
 #[command(group = clap::ArgGroup::new("outcome").required(true).args(["value", "state"]))]
 pub struct TellArgs {
+    /// The study.
     #[command(flatten)]
     pub target: Target,
     /// The trial's number (as `ask` printed it).
@@ -184,6 +189,7 @@ pub struct TellArgs {
 /// `gradus study best`.
 #[derive(Args, Debug)]
 pub struct BestArgs {
+    /// The study.
     #[command(flatten)]
     pub target: Target,
     /// Print one JSON line {"trial": N, "value": V, "params": {...}}.
@@ -194,6 +200,7 @@ pub struct BestArgs {
 /// `gradus study list`.
 #[derive(Args, Debug)]
 pub struct ListArgs {
+    /// The storage's URL.
     #[arg(long, value_name = "URL", help = STORAGE_HELP)]
     pub storage: String,
     /// Print a JSON array of {"name", "direction", "n_trials", "n_complete", "best_value",
@@ -205,6 +212,7 @@ pub struct ListArgs {
 /// `gradus study show`.
 #[derive(Args, Debug)]
 pub struct ShowArgs {
+    /// The study.
     #[command(flatten)]
     pub target: Target,
     /// Print one JSON document {"study", "direction", "trials": [{"number", "state",
@@ -216,6 +224,7 @@ pub struct ShowArgs {
 /// `gradus study export`.
 #[derive(Args, Debug)]
 pub struct ExportArgs {
+    /// The study.
     #[command(flatten)]
     pub target: Target,
     /// CSV or JSON.
@@ -229,6 +238,7 @@ pub struct ExportArgs {
 /// `gradus study delete`.
 #[derive(Args, Debug)]
 pub struct DeleteArgs {
+    /// The study.
     #[command(flatten)]
     pub target: Target,
 }
@@ -264,8 +274,10 @@ pub struct CopyArgs {
     --space '{\"x\": {\"float\": [-5, 5]}}' -- sh -c 'echo \"$GRADUS_PARAM_X^2\" | bc -l'"
 )]
 pub struct WorkerArgs {
+    /// The study.
     #[command(flatten)]
     pub target: Target,
+    /// The space and the sampler.
     #[command(flatten)]
     pub sampler: SamplerArgs,
     /// How many trials this worker runs (Optuna's semantics: each worker counts its own;

@@ -59,7 +59,6 @@ impl CliError {
     }
 
     /// Its kind.
-    #[cfg(test)]
     pub fn kind(&self) -> Kind {
         self.kind
     }
