@@ -7,6 +7,7 @@ use gradus_bench::{cnn, mlp};
 mod augment_apply;
 mod augment_flow;
 mod image_folder;
+mod storage;
 mod tpe;
 
 /// Benchmarks of gradus against its peers; each result is one JSON line on stdout.
@@ -34,6 +35,8 @@ enum Command {
     ImageFolder(image_folder::ImageFolderArgs),
     /// CNN training speed (28×28 images, two conv + pool blocks): median µs per step.
     Cnn(cnn::CnnArgs),
+    /// Storage overhead: mean ms per ask + 5 suggestions + tell over the last 10 % of trials.
+    Storage(storage::StorageArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -45,5 +48,6 @@ fn main() -> anyhow::Result<()> {
         Command::AugmentFlow(args) => augment_flow::run(&args),
         Command::ImageFolder(args) => image_folder::run(&args),
         Command::Cnn(args) => cnn::run(&args),
+        Command::Storage(args) => storage::run(&args),
     }
 }

@@ -204,9 +204,14 @@ pub enum Error {
         /// What is wrong and what is expected.
         reason: String,
     },
-    /// A storage backend failure (connection, I/O, corruption).
+    /// A storage backend failure (connection lost, server unreachable, I/O).
     #[error("storage error: {0}")]
     Storage(String),
+    /// A database that this build must not use: not a database at all, another program's
+    /// tables, or a newer gradus schema. Nothing was changed in it; point the storage at
+    /// another file or database (or upgrade gradus).
+    #[error("unusable database: {0}")]
+    IncompatibleDatabase(String),
     /// Writing an export failed.
     #[error("could not write the trials: {0}")]
     Io(#[from] std::io::Error),

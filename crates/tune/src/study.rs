@@ -35,6 +35,16 @@ pub(crate) struct StudyShared {
 }
 
 impl StudyShared {
+    /// The trials the sampler sees: all of them, or none for a sampler that does not read
+    /// them.
+    pub(crate) fn sampler_trials(&self) -> Result<Vec<Arc<FrozenTrial>>> {
+        if self.sampler.reads_trials() {
+            self.storage.get_all_trials(self.study_id, None)
+        } else {
+            Ok(Vec::new())
+        }
+    }
+
     /// What the sampler sees of this study, with `trials` as the snapshot of its trials.
     pub(crate) fn sampler_context<'a>(
         &'a self,
@@ -281,7 +291,7 @@ impl Study {
         let frozen = match s.storage.pop_waiting_trial(s.study_id)? {
             Some(t) => t,
             None => {
-                let trials = s.storage.get_all_trials(s.study_id, None)?;
+                let trials = s.sampler_trials()?;
                 let ctx = self.shared.sampler_context(&trials);
                 let exhausted = guarded(
                     "sampler",
@@ -300,7 +310,7 @@ impl Study {
         }
         let mut rng = trial_rng(s.seed, frozen.number);
         let started = fixed_params(&frozen).and_then(|fixed| {
-            let trials = s.storage.get_all_trials(s.study_id, None)?;
+            let trials = s.sampler_trials()?;
             let ctx = self.shared.sampler_context(&trials);
             let relative = guarded(
                 "sampler",

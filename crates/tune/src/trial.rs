@@ -172,7 +172,7 @@ impl Trial {
             return Ok(v.clone());
         }
         let s = &self.shared;
-        let trials = s.storage.get_all_trials(s.study_id, None)?;
+        let trials = s.sampler_trials()?;
         let me = s.storage.get_trial(self.id)?;
         let rng = &mut self.rng;
         guarded(

@@ -258,3 +258,52 @@ fn successive_halving_and_hyperband_prune_in_a_study() {
         }));
     }
 }
+
+/// Records how many trials it was shown; reads them or not as told.
+#[derive(Debug)]
+struct Counting {
+    reads: bool,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<usize>>>,
+}
+
+impl gradus_tune::Sampler for Counting {
+    fn sample_independent(
+        &self,
+        ctx: &gradus_tune::SamplerContext<'_>,
+        _trial: &gradus_tune::FrozenTrial,
+        _name: &str,
+        _distribution: &gradus_tune::Distribution,
+        _rng: &mut gradus_tune::rng::TrialRng,
+    ) -> gradus_tune::Result<gradus_tune::ParamValue> {
+        self.seen.lock().unwrap().push(ctx.trials.len());
+        Ok(gradus_tune::ParamValue::Float(0.5))
+    }
+
+    fn reads_trials(&self) -> bool {
+        self.reads
+    }
+}
+
+/// A sampler that does not read the trials is not handed them (the study skips reading
+/// them for every suggestion); one that does sees all of them, its own included.
+#[test]
+fn samplers_that_ignore_the_trials_are_spared_reading_them() {
+    for reads in [true, false] {
+        let seen = std::sync::Arc::default();
+        let sampler = Counting {
+            reads,
+            seen: std::sync::Arc::clone(&seen),
+        };
+        let study = Study::builder().sampler(sampler).seed(0).build().unwrap();
+        study
+            .optimize(
+                |t| t.suggest_float("x", 0.0, 1.0).map_err(Into::into),
+                OptimizeOptions::n_trials(3),
+            )
+            .unwrap();
+        let expected = if reads { vec![1, 2, 3] } else { vec![0, 0, 0] };
+        assert_eq!(*seen.lock().unwrap(), expected, "reads_trials = {reads}");
+    }
+    assert!(!gradus_tune::Sampler::reads_trials(&RandomSampler));
+    assert!(gradus_tune::Sampler::reads_trials(&TpeSampler::default()));
+}

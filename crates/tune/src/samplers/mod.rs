@@ -46,7 +46,8 @@ pub struct SamplerContext<'a> {
     pub direction: Direction,
     /// The study's seed (for orders that must be the same for every trial, like the grid's).
     pub study_seed: u64,
-    /// All trials of the study, in number order, as of the call.
+    /// All trials of the study, in number order, as of the call (empty for a sampler whose
+    /// [`Sampler::reads_trials`] is `false`).
     pub trials: &'a [Arc<FrozenTrial>],
 }
 
@@ -79,6 +80,13 @@ pub trait Sampler: Send + Sync + fmt::Debug {
         let _ = ctx;
         Ok(false)
     }
+
+    /// Whether the sampler looks at [`SamplerContext::trials`] (default: yes). A sampler that
+    /// never does (random) returns `false`, and the study then hands it an empty list instead
+    /// of reading every trial for each suggestion — a cost that grows with the study.
+    fn reads_trials(&self) -> bool {
+        true
+    }
 }
 
 /// A boxed sampler (what [`SamplerConfig::build`] returns) is a sampler.
@@ -105,5 +113,9 @@ impl Sampler for Box<dyn Sampler> {
 
     fn is_exhausted(&self, ctx: &SamplerContext<'_>) -> Result<bool> {
         (**self).is_exhausted(ctx)
+    }
+
+    fn reads_trials(&self) -> bool {
+        (**self).reads_trials()
     }
 }

@@ -43,6 +43,10 @@ impl Sampler for RandomSampler {
     ) -> Result<ParamValue> {
         Ok(sample_uniform(&*distribution.normalized(name)?, rng))
     }
+
+    fn reads_trials(&self) -> bool {
+        false
+    }
 }
 
 /// One uniform draw from `distribution` (see [`RandomSampler`] for the exact law).

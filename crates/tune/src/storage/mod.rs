@@ -42,7 +42,7 @@ mod url;
 
 pub use copy::copy_study;
 pub use in_memory::InMemoryStorage;
-pub use sql::postgres::PostgresStorage;
+pub use sql::postgres::{PostgresStorage, redact_url};
 pub use sql::sqlite::{SqliteDurability, SqliteOptions, SqliteStorage};
 pub use url::storage_from_url;
 

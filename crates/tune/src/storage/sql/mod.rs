@@ -487,16 +487,22 @@ impl Ops<'_> {
         study: StudyId,
         unseen: &Unseen,
     ) -> std::result::Result<Vec<FrozenTrial>, SqlError> {
+        // Two range scans of the (study_id, number) index: an `OR` of both conditions
+        // would make SQLite read every row of the study.
         let listed = if unseen.open.is_empty() {
             String::new()
         } else {
             let numbers: Vec<String> = unseen.open.iter().map(u64::to_string).collect();
-            format!(" OR number IN ({})", numbers.join(", "))
+            format!(
+                "SELECT {TRIAL_COLUMNS} FROM trials WHERE study_id = $1 AND number IN ({}) \
+                 UNION ALL ",
+                numbers.join(", ")
+            )
         };
         let rows = self.query(
             &format!(
-                "SELECT {TRIAL_COLUMNS} FROM trials WHERE study_id = $1 \
-                 AND (number >= $2{listed}) ORDER BY number"
+                "{listed}SELECT {TRIAL_COLUMNS} FROM trials WHERE study_id = $1 \
+                 AND number >= $2 ORDER BY number"
             ),
             &[Arg::Int(id_arg(study.0)?), Arg::Int(id_arg(unseen.from)?)],
         )?;

@@ -14,12 +14,13 @@
 //! - **Schemas.** `?schema=NAME` in the URL puts the tables in that PostgreSQL schema
 //!   (created if missing), e.g. one per test or per project.
 
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use postgres::error::SqlState;
 use postgres::types::{ToSql, Type};
-use postgres::{Client, NoTls};
+use postgres::{Client, GenericClient, NoTls, Statement};
 
 use super::schema::Dialect;
 use super::{Arg, Cell, Driver, SqlError, SqlStorage, Tx, delegate_storage};
@@ -28,6 +29,16 @@ use crate::error::{Error, Result};
 /// Connection attempts before a lost server is reported.
 const CONNECT_ATTEMPTS: u32 = 6;
 
+/// Statements kept prepared per connection. The storage's statements are a few dozen; the
+/// ones that list trial numbers vary, and past this many are prepared for one use.
+const MAX_STATEMENTS: usize = 64;
+
+/// An open connection and the statements prepared on it (each saves a round trip per use).
+struct Connection {
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
 /// The PostgreSQL driver: one connection, used by one thread at a time.
 struct Postgres {
     /// The URL given to the client (without gradus's own parameters).
@@ -35,7 +46,7 @@ struct Postgres {
     /// The URL without its password, for errors.
     location: String,
     schema: Option<String>,
-    client: Mutex<Option<Client>>,
+    client: Mutex<Option<Connection>>,
 }
 
 impl std::fmt::Debug for Postgres {
@@ -62,11 +73,21 @@ impl PostgresStorage {
     /// the study tables.
     ///
     /// # Errors
-    /// [`Error::Storage`] naming the server when it cannot be reached, or when the database
-    /// holds another program's tables or a newer schema (nothing is changed then).
+    /// [`Error::InvalidConfig`] for a URL that is not a PostgreSQL URL; [`Error::Storage`]
+    /// naming the server when it cannot be reached; [`Error::IncompatibleDatabase`] when the
+    /// database holds another program's tables or a newer schema (nothing is changed then).
     pub fn connect(url: &str) -> Result<PostgresStorage> {
         let (url, schema) = split_schema(url)?;
-        let location = redact(&url);
+        let location = redact_url(&url);
+        if let Err(e) = url.parse::<postgres::Config>() {
+            return Err(Error::InvalidConfig {
+                name: "storage URL",
+                reason: format!(
+                    "`{location}` is not a PostgreSQL URL ({e}); use \
+                     postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+                ),
+            });
+        }
         let driver = Postgres {
             url,
             location,
@@ -92,9 +113,13 @@ fn split_schema(url: &str) -> Result<(String, Option<String>)> {
             Some(("schema", name)) => {
                 if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
                 {
-                    return Err(Error::Storage(format!(
-                        "invalid schema `{name}` in the storage URL: use letters, digits and _"
-                    )));
+                    return Err(Error::InvalidConfig {
+                        name: "storage URL",
+                        reason: format!(
+                            "invalid schema `{name}` in the storage URL: use letters, digits \
+                             and _"
+                        ),
+                    });
                 }
                 schema = Some(name.to_owned());
             }
@@ -109,8 +134,16 @@ fn split_schema(url: &str) -> Result<(String, Option<String>)> {
     Ok((url, schema))
 }
 
-/// The URL with its password replaced by `***`.
-fn redact(url: &str) -> String {
+/// The URL with its password replaced by `***`, for messages and logs:
+/// `postgres://u:secret@h/db` becomes `postgres://u:***@h/db`; URLs without a password are
+/// returned as they are.
+///
+/// ```
+/// use gradus_tune::storage::redact_url;
+/// assert_eq!(redact_url("postgres://u:pw@h:5432/db"), "postgres://u:***@h:5432/db");
+/// assert_eq!(redact_url("sqlite:///tmp/s.db"), "sqlite:///tmp/s.db");
+/// ```
+pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
@@ -124,14 +157,14 @@ fn redact(url: &str) -> String {
 }
 
 impl Postgres {
-    fn lock(&self) -> MutexGuard<'_, Option<Client>> {
+    fn lock(&self) -> MutexGuard<'_, Option<Connection>> {
         self.client.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// An open connection, re-opened with backoff if it was lost.
-    fn client(&self) -> Result<MutexGuard<'_, Option<Client>>> {
+    fn client(&self) -> Result<MutexGuard<'_, Option<Connection>>> {
         let mut guard = self.lock();
-        if guard.as_ref().is_some_and(|c| !c.is_closed()) {
+        if guard.as_ref().is_some_and(|c| !c.client.is_closed()) {
             return Ok(guard);
         }
         *guard = None;
@@ -157,7 +190,7 @@ impl Postgres {
         )))
     }
 
-    fn open(&self) -> std::result::Result<Client, String> {
+    fn open(&self) -> std::result::Result<Connection, String> {
         let mut client = Client::connect(&self.url, NoTls).map_err(|e| e.to_string())?;
         if let Some(schema) = &self.schema {
             client
@@ -166,7 +199,10 @@ impl Postgres {
                 ))
                 .map_err(|e| e.to_string())?;
         }
-        Ok(client)
+        Ok(Connection {
+            client,
+            statements: HashMap::new(),
+        })
     }
 }
 
@@ -192,17 +228,36 @@ fn params<'a>(args: &'a [Arg<'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
         .collect()
 }
 
-struct PgTx<'a, 'c>(&'a mut postgres::Transaction<'c>);
+/// Statements on a transaction (writes) or on the connection itself (reads).
+struct PgTx<'a, C: GenericClient> {
+    client: &'a mut C,
+    statements: &'a mut HashMap<String, Statement>,
+}
 
-impl Tx for PgTx<'_, '_> {
+impl<C: GenericClient> PgTx<'_, C> {
+    /// The prepared statement of `sql`, prepared now if it is not yet.
+    fn statement(&mut self, sql: &str) -> std::result::Result<Statement, SqlError> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql).map_err(|e| sql_error(&e))?;
+        if self.statements.len() < MAX_STATEMENTS {
+            self.statements.insert(sql.to_owned(), s.clone());
+        }
+        Ok(s)
+    }
+}
+
+impl<C: GenericClient> Tx for PgTx<'_, C> {
     fn query(
         &mut self,
         sql: &str,
         args: &[Arg<'_>],
     ) -> std::result::Result<Vec<Vec<Cell>>, SqlError> {
+        let statement = self.statement(sql)?;
         let rows = self
-            .0
-            .query(sql, &params(args))
+            .client
+            .query(&statement, &params(args))
             .map_err(|e| sql_error(&e))?;
         rows.iter()
             .map(|row| {
@@ -230,8 +285,9 @@ impl Tx for PgTx<'_, '_> {
     }
 
     fn execute(&mut self, sql: &str, args: &[Arg<'_>]) -> std::result::Result<u64, SqlError> {
-        self.0
-            .execute(sql, &params(args))
+        let statement = self.statement(sql)?;
+        self.client
+            .execute(&statement, &params(args))
             .map_err(|e| sql_error(&e))
     }
 
@@ -241,9 +297,10 @@ impl Tx for PgTx<'_, '_> {
         args: &[Arg<'_>],
         id: &str,
     ) -> std::result::Result<i64, SqlError> {
+        let statement = self.statement(&format!("{sql} RETURNING {id}"))?;
         let row = self
-            .0
-            .query_one(&format!("{sql} RETURNING {id}"), &params(args))
+            .client
+            .query_one(&statement, &params(args))
             .map_err(|e| sql_error(&e))?;
         row.try_get::<_, i64>(0).map_err(|e| sql_error(&e))
     }
@@ -258,25 +315,43 @@ impl Driver for Postgres {
         &self.location
     }
 
+    /// A write runs in a transaction; a read runs its statements on the connection (each
+    /// sees the committed state when it runs), which saves the BEGIN and COMMIT round trips:
+    /// the storage's reads need no snapshot shared between their statements.
     fn transaction(
         &self,
-        _write: bool,
+        write: bool,
         f: &mut dyn FnMut(&mut dyn Tx) -> std::result::Result<(), SqlError>,
     ) -> std::result::Result<(), SqlError> {
         let mut retried = false;
         loop {
             let mut guard = self.client()?;
-            let client = guard.as_mut().expect("connected");
+            let conn = guard.as_mut().expect("connected");
             let mut committing = false;
-            let result = client
-                .transaction()
-                .map_err(|e| sql_error(&e))
-                .and_then(|mut tx| {
-                    f(&mut PgTx(&mut tx))?;
-                    committing = true;
-                    tx.commit().map_err(|e| sql_error(&e))
-                });
-            let lost = client.is_closed();
+            let result = if write {
+                let statements = &mut conn.statements;
+                conn.client
+                    .transaction()
+                    .map_err(|e| sql_error(&e))
+                    .and_then(|mut tx| {
+                        f(&mut PgTx {
+                            client: &mut tx,
+                            statements,
+                        })?;
+                        committing = true;
+                        tx.commit().map_err(|e| sql_error(&e))
+                    })
+            } else {
+                f(&mut PgTx {
+                    client: &mut conn.client,
+                    statements: &mut conn.statements,
+                })
+            };
+            if result.is_err() {
+                // Forget statements that a failed transaction may have left unusable.
+                conn.statements.clear();
+            }
+            let lost = conn.client.is_closed();
             match result {
                 Err(_) if lost && !committing && !retried => {
                     // The server rolled the transaction back with the connection: run it
@@ -315,9 +390,23 @@ mod tests {
             split_schema("postgres://u:secret@h:5432/db?schema=t1&connect_timeout=3").unwrap();
         assert_eq!(url, "postgres://u:secret@h:5432/db?connect_timeout=3");
         assert_eq!(schema.as_deref(), Some("t1"));
-        assert_eq!(redact(&url), "postgres://u:***@h:5432/db?connect_timeout=3");
-        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
-        assert!(split_schema("postgres://h/db?schema=x;drop").is_err());
+        assert_eq!(
+            redact_url(&url),
+            "postgres://u:***@h:5432/db?connect_timeout=3"
+        );
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert!(matches!(
+            split_schema("postgres://h/db?schema=x;drop"),
+            Err(Error::InvalidConfig { .. })
+        ));
+        let e = PostgresStorage::connect("postgres://u:secret@h:port/db").unwrap_err();
+        assert!(matches!(e, Error::InvalidConfig { .. }), "{e:?}");
+        let e = e.to_string();
+        assert!(
+            e.contains("`postgres://u:***@h:port/db` is not a PostgreSQL URL"),
+            "{e}"
+        );
+        assert!(!e.contains("secret"), "{e}");
     }
 }
 

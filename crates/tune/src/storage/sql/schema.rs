@@ -80,7 +80,7 @@ pub(crate) fn prepare(
             let mut shown = tables.clone();
             shown.sort();
             shown.truncate(5);
-            return Err(Error::Storage(format!(
+            return Err(Error::IncompatibleDatabase(format!(
                 "{location} is not a gradus study database (it has tables {} and no \
                  gradus_meta); nothing was changed — use a new file or database",
                 shown.join(", ")
@@ -91,7 +91,7 @@ pub(crate) fn prepare(
     }
     let format = ex.meta("format")?.unwrap_or_default();
     if format != FORMAT {
-        return Err(Error::Storage(format!(
+        return Err(Error::IncompatibleDatabase(format!(
             "{location} holds `{format}` data, not `{FORMAT}`; nothing was changed"
         ))
         .into());
@@ -100,12 +100,12 @@ pub(crate) fn prepare(
         .meta("schema_version")?
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| {
-            SqlError::from(Error::Storage(format!(
+            SqlError::from(Error::IncompatibleDatabase(format!(
                 "{location} has no readable schema_version in gradus_meta; nothing was changed"
             )))
         })?;
     if version > VERSION {
-        return Err(Error::Storage(format!(
+        return Err(Error::IncompatibleDatabase(format!(
             "{location} has schema version {version}, newer than this build's {VERSION}; \
              upgrade gradus (nothing was changed)"
         ))

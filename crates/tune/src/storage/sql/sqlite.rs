@@ -86,9 +86,9 @@ impl SqliteStorage {
     /// Opens (creating if needed) the study database at `path` with default options.
     ///
     /// # Errors
-    /// [`Error::Storage`] naming the file when it cannot be opened, is not a SQLite
-    /// database, belongs to another program, or has a newer schema — nothing is changed
-    /// then.
+    /// [`Error::IncompatibleDatabase`] naming the file when it is not a SQLite database,
+    /// belongs to another program, or has a newer schema — nothing is changed then;
+    /// [`Error::Storage`] when it cannot be opened.
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStorage> {
         SqliteStorage::open_with(path, &SqliteOptions::default())
     }
@@ -100,7 +100,14 @@ impl SqliteStorage {
     pub fn open_with(path: impl AsRef<Path>, options: &SqliteOptions) -> Result<SqliteStorage> {
         let path = path.as_ref().to_path_buf();
         let location = format!("sqlite {}", path.display());
-        let err = |e: rusqlite::Error| Error::Storage(format!("{location}: {}", describe(&e)));
+        let err = |e: rusqlite::Error| {
+            let message = format!("{location}: {}", describe(&e));
+            if e.sqlite_error_code() == Some(ErrorCode::NotADatabase) {
+                Error::IncompatibleDatabase(message)
+            } else {
+                Error::Storage(message)
+            }
+        };
         let conn = Connection::open(&path).map_err(err)?;
         conn.busy_timeout(options.busy_timeout).map_err(err)?;
         // Reading the schema is the first check that the file is a database at all.
@@ -295,7 +302,9 @@ mod tests {
         )
         .unwrap();
         let before = std::fs::read(&text).unwrap();
-        let e = SqliteStorage::open(&text).unwrap_err().to_string();
+        let e = SqliteStorage::open(&text).unwrap_err();
+        assert!(matches!(e, Error::IncompatibleDatabase(_)), "{e:?}");
+        let e = e.to_string();
         assert!(e.contains("it is not a SQLite database"), "{e}");
         assert_eq!(std::fs::read(&text).unwrap(), before, "nothing written");
 
@@ -306,7 +315,9 @@ mod tests {
         )
         .unwrap();
         drop(c);
-        let e = SqliteStorage::open(&foreign).unwrap_err().to_string();
+        let e = SqliteStorage::open(&foreign).unwrap_err();
+        assert!(matches!(e, Error::IncompatibleDatabase(_)), "{e:?}");
+        let e = e.to_string();
         assert!(
             e.contains("is not a gradus study database (it has tables alembic_version, studies"),
             "{e}"
@@ -323,7 +334,9 @@ mod tests {
         )
         .unwrap();
         drop(c);
-        let e = SqliteStorage::open(&newer).unwrap_err().to_string();
+        let e = SqliteStorage::open(&newer).unwrap_err();
+        assert!(matches!(e, Error::IncompatibleDatabase(_)), "{e:?}");
+        let e = e.to_string();
         assert!(
             e.contains("has schema version 99, newer than this build's 1"),
             "{e}"
