@@ -29,7 +29,7 @@ fn network(p: &Params) -> gradus::Result<Sequential> {
     model.add(Dense::new(1));
     model.compile(
         OptimizerConfig::adam(p.f32("learning_rate")?),
-        LossConfig::MeanSquaredError,
+        LossConfig::mse(),
         &[Metric::Mae],
     )?;
     Ok(model)

@@ -20,7 +20,7 @@ pub fn build(p: &Params) -> gradus::Result<Estimator> {
     model.add(Dense::new(1));
     model.compile(
         OptimizerConfig::adam(p.f32("learning_rate")?),
-        LossConfig::MeanSquaredError,
+        LossConfig::mse(),
         &[],
     )?;
     let fit = FitConfig::new()

@@ -113,9 +113,9 @@ impl Scoring {
             Scoring::R2 => (Metric::R2, LossConfig::MeanSquaredError),
             Scoring::Accuracy => {
                 let loss = match self.classes(pred.row_len(), y).map_err(fail)? {
-                    Targets::Binary => LossConfig::BINARY_CROSSENTROPY,
-                    Targets::ClassIds => LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY,
-                    Targets::OneHot => LossConfig::CATEGORICAL_CROSSENTROPY,
+                    Targets::Binary => LossConfig::binary_crossentropy(),
+                    Targets::ClassIds => LossConfig::sparse_categorical_crossentropy(),
+                    Targets::OneHot => LossConfig::categorical_crossentropy(),
                 };
                 (Metric::Accuracy, loss)
             }

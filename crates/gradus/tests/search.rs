@@ -215,7 +215,7 @@ fn cross_val_score_with_stratified_folds_on_iris() {
         m.add(Dense::new(3).activation(Activation::Softmax));
         m.compile(
             OptimizerConfig::adam(0.02),
-            LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY,
+            LossConfig::sparse_categorical_crossentropy(),
             &[],
         )?;
         Ok(Estimator::new(

@@ -205,38 +205,40 @@ fn check_network(loss_index: usize, seed: u64) {
     )
     .unwrap();
     let cases: [(LossConfig, Activation, &Tensor); 9] = [
-        (LossConfig::MeanSquaredError, Activation::Linear, &real),
-        (LossConfig::MeanAbsoluteError, Activation::Tanh, &real),
-        (LossConfig::Huber { delta: 0.5 }, Activation::Linear, &real),
-        (LossConfig::BINARY_CROSSENTROPY, Activation::Sigmoid, &probs),
+        (LossConfig::mse(), Activation::Linear, &real),
+        (LossConfig::mae(), Activation::Tanh, &real),
+        (LossConfig::huber(0.5), Activation::Linear, &real),
         (
-            LossConfig::BinaryCrossentropy {
-                from_logits: true,
-                label_smoothing: 0.1,
-            },
+            LossConfig::binary_crossentropy(),
+            Activation::Sigmoid,
+            &probs,
+        ),
+        (
+            LossConfig::binary_crossentropy()
+                .from_logits(true)
+                .label_smoothing(0.1),
             Activation::Linear,
             &probs,
         ),
         (
-            LossConfig::CATEGORICAL_CROSSENTROPY,
+            LossConfig::categorical_crossentropy(),
             Activation::Softmax,
             &onehot,
         ),
         (
-            LossConfig::CategoricalCrossentropy {
-                from_logits: true,
-                label_smoothing: 0.2,
-            },
+            LossConfig::categorical_crossentropy()
+                .from_logits(true)
+                .label_smoothing(0.2),
             Activation::Linear,
             &onehot,
         ),
         (
-            LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY,
+            LossConfig::sparse_categorical_crossentropy(),
             Activation::Softmax,
             &ids,
         ),
         (
-            LossConfig::CATEGORICAL_CROSSENTROPY,
+            LossConfig::categorical_crossentropy(),
             Activation::Sigmoid,
             &onehot,
         ),
@@ -328,30 +330,26 @@ fn check_network(loss_index: usize, seed: u64) {
 #[test]
 fn fusion_is_used_where_it_applies() {
     assert!(
-        LossConfig::CATEGORICAL_CROSSENTROPY
+        LossConfig::categorical_crossentropy()
             .build(Activation::Softmax)
             .fused
     );
     assert!(
-        LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY
+        LossConfig::sparse_categorical_crossentropy()
             .build(Activation::Softmax)
             .fused
     );
     assert!(
-        LossConfig::BINARY_CROSSENTROPY
+        LossConfig::binary_crossentropy()
             .build(Activation::Sigmoid)
             .fused
     );
     assert!(
-        !LossConfig::CATEGORICAL_CROSSENTROPY
+        !LossConfig::categorical_crossentropy()
             .build(Activation::Sigmoid)
             .fused
     );
-    assert!(
-        !LossConfig::MeanSquaredError
-            .build(Activation::Softmax)
-            .fused
-    );
+    assert!(!LossConfig::mse().build(Activation::Softmax).fused);
 }
 
 // ---- Image layers (NHWC) ------------------------------------------------------------
@@ -594,7 +592,7 @@ fn cnn_network_gradients() {
         }
         layers
     };
-    let built = LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY.build(Activation::Softmax);
+    let built = LossConfig::sparse_categorical_crossentropy().build(Activation::Softmax);
     assert!(built.fused);
     let total = |layers: &mut Vec<Box<dyn Layer>>| -> f64 {
         let mut out = x.clone();
