@@ -22,9 +22,9 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 /// nearest first.
 ///
 /// "did you mean" is shown when the nearest valid name is within a third of the longer
-/// name's length in edits (at least 1, at most [`UnknownName::SUGGEST_DISTANCE`]):
-/// insertions, deletions, substitutions or transpositions of adjacent characters, ASCII
-/// case ignored.
+/// name's length in edits (at least 1, at most [`UnknownName::SUGGEST_DISTANCE`]) and
+/// keeps at least one character: insertions, deletions, substitutions or transpositions
+/// of adjacent characters, ASCII case ignored.
 ///
 /// ```
 /// use gradus_tensor::names::UnknownName;
@@ -72,7 +72,8 @@ impl UnknownName {
         let best = self.valid.first()?;
         let longer = self.name.chars().count().max(best.chars().count());
         let limit = (longer / 3).clamp(1, Self::SUGGEST_DISTANCE);
-        (distance(&self.name, best) <= limit).then_some(best.as_str())
+        let d = distance(&self.name, best);
+        (d <= limit && d < longer).then_some(best.as_str())
     }
 }
 
@@ -202,6 +203,15 @@ mod tests {
         );
         assert_eq!(UnknownName::new("loss", "hu", valid).suggestion(), None);
         assert_eq!(UnknownName::new("loss", "h", valid).suggestion(), None);
+        // Replacing the only character is no suggestion; dropping one of two is.
+        assert_eq!(
+            UnknownName::new("column", "y", ["a", "b"]).suggestion(),
+            None
+        );
+        assert_eq!(
+            UnknownName::new("column", "ab", ["a", "b"]).suggestion(),
+            Some("a")
+        );
         let e = UnknownName::new("loss", "mean_sqared_eror", valid);
         assert_eq!(e.suggestion(), Some("mean_squared_error"));
         let e = UnknownName::new("loss", "mean_sqrd_eror", valid);
