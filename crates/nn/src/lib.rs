@@ -87,7 +87,8 @@ pub use layers::{
     ActivationConfig, ActivationLayer, AveragePooling2D, BatchNormalization,
     BatchNormalizationConfig, Conv2D, Conv2DConfig, Dense, DenseConfig, Dropout, DropoutConfig,
     Flatten, FlattenConfig, GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalPool2DConfig,
-    LayerConfig, MaxPooling2D, Pool2DConfig,
+    LayerConfig, MaxPooling2D, NORMALIZATION_EPSILON, Normalization, NormalizationConfig,
+    Pool2DConfig,
 };
 pub use losses::{
     BinaryCrossentropy, BuiltLoss, CategoricalCrossentropy, CrossentropyInput, EPSILON, Huber,
