@@ -16,7 +16,7 @@
 use gradus_nn::{
     ActivationLayer, AveragePooling2D, BatchKey, BatchNormalization, Conv2D, Dense, Dropout,
     Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D, GradFlow, Initializer, Layer, LossConfig,
-    MaxPooling2D, Mode, Padding, Param, Pool2DConfig, Regularizer,
+    MaxPooling2D, Mode, Normalization, Padding, Param, Pool2DConfig, Regularizer,
 };
 use gradus_tensor::{Activation, Rng, Tensor};
 use proptest::prelude::*;
@@ -168,6 +168,24 @@ proptest! {
     fn dropout_with_a_fixed_mask(x in values(20), w in values(20), rate in 0.0f32..0.9) {
         let make = move || -> Box<dyn Layer> { Box::new(Dropout::new(rate).seed(11)) };
         check_layer("Dropout", &make, &tensor(&x, &[4, 5]), &w, 1e-2);
+    }
+
+    /// Normalization trains nothing but must pass the input gradient: adapted statistics
+    /// (4-D, per channel), fixed ones, inverted.
+    #[test]
+    fn normalization(x in values(24), w in values(24), stats in values(8), invert in any::<bool>()) {
+        let xt = tensor(&x, &[2, 2, 2, 3]);
+        let make = move || -> Box<dyn Layer> {
+            let mut n = Normalization::new().invert(invert);
+            n.adapt(&tensor(&stats[..6], &[2, 3])).unwrap();
+            Box::new(n)
+        };
+        check_layer("Normalization adapted", &make, &xt, &w, 1e-2);
+        let (m, v) = (x[0], 0.25 + x[1] * x[1]);
+        let fixed = move || -> Box<dyn Layer> {
+            Box::new(Normalization::with_stats([m], [v]).invert(invert))
+        };
+        check_layer("Normalization fixed", &fixed, &xt, &w, 1e-2);
     }
 
     #[test]

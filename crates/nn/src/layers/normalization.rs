@@ -34,8 +34,13 @@ pub struct NormalizationConfig {
 ///
 /// With `d_j = max(√var_j, ε)`, `ε = 1e-7` (Keras's `backend.epsilon()`, applied to the
 /// standard deviation as Keras does), for every position `i` of feature `j`:
-/// - forward: `y_i = (x_i − mean_j) / d_j`, or with `invert`, `y_i = mean_j + x_i·d_j`;
-/// - backward: `∂L/∂x_i = ∂L/∂y_i / d_j` (`· d_j` with `invert`). Nothing is trained.
+/// - forward: `y_i = (x_i − mean_j) · (1/d_j)`, or with `invert`, `y_i = mean_j + x_i·d_j`;
+/// - backward: `∂L/∂x_i = ∂L/∂y_i · (1/d_j)` (`· d_j` with `invert`). Nothing is trained.
+///
+/// The division is a multiplication by the rounded reciprocal `1/d_j`, as Keras computes
+/// it on its JAX backend (XLA rewrites the division so): given the same statistics the
+/// output equals Keras's bit for bit (a true division differs from it in the last bit for
+/// about a third of the values).
 ///
 /// Shapes: any input `[n, …, features]`; output the same; `mean` and `variance` are
 /// non-trainable weights of shape `[features]`, saved with the model (as
@@ -69,7 +74,8 @@ pub struct Normalization {
     params: Vec<Param>,
     /// Statistics from `adapt`, used by the next `build`.
     adapted: Option<(Vec<f32>, Vec<f32>)>,
-    /// `max(√var, ε)` per feature, from the weights at each forward pass.
+    /// Per feature, from the weights at each forward pass: `max(√var, ε)` with `invert`,
+    /// else its reciprocal.
     scale: Vec<f32>,
     output: Tensor,
     grad_input: Tensor,
@@ -283,9 +289,12 @@ impl Layer for Normalization {
         let [mean, variance] = self.params.as_slice() else {
             unreachable!("Normalization is built before forward")
         };
-        // Keras: maximum(sqrt(variance), epsilon()), in f32.
+        // Keras: maximum(sqrt(variance), epsilon()), in f32; divided by through its
+        // reciprocal, as XLA does.
+        let invert = self.config.invert;
         for (s, &v) in self.scale.iter_mut().zip(variance.value.data()) {
-            *s = v.sqrt().max(NORMALIZATION_EPSILON);
+            let d = v.sqrt().max(NORMALIZATION_EPSILON);
+            *s = if invert { d } else { 1.0 / d };
         }
         let n = self.scale.len();
         self.output.resize(*x.shape());
@@ -295,7 +304,7 @@ impl Layer for Normalization {
             .chunks_exact_mut(n)
             .zip(x.data().chunks_exact(n));
         let mean = mean.value.data();
-        if self.config.invert {
+        if invert {
             for (out, xr) in rows {
                 for j in 0..n {
                     out[j] = mean[j] + xr[j] * self.scale[j];
@@ -304,7 +313,7 @@ impl Layer for Normalization {
         } else {
             for (out, xr) in rows {
                 for j in 0..n {
-                    out[j] = (xr[j] - mean[j]) / self.scale[j];
+                    out[j] = (xr[j] - mean[j]) * self.scale[j];
                 }
             }
         }
@@ -324,11 +333,7 @@ impl Layer for Normalization {
             .zip(grad_out.data().chunks_exact(n));
         for (gi, go) in rows {
             for j in 0..n {
-                gi[j] = if self.config.invert {
-                    go[j] * self.scale[j]
-                } else {
-                    go[j] / self.scale[j]
-                };
+                gi[j] = go[j] * self.scale[j];
             }
         }
         &self.grad_input
