@@ -58,8 +58,8 @@ pub struct NormalizationConfig {
 /// let mut norm = Normalization::new();
 /// norm.adapt(&data).unwrap(); // mean [2, 20], variance [1, 100]
 /// norm.build(&[2], &mut Rng::new(0)).unwrap();
-/// let y = norm.forward(&Tensor::from_rows(&[vec![4.0, 0.0]]).unwrap(), Mode::Infer);
-/// assert_eq!(y.data(), &[2.0, -2.0]);
+/// let x = Tensor::from_rows(&[vec![4.0, 0.0]]).unwrap();
+/// assert_eq!(norm.forward(&x, Mode::Infer).data(), &[2.0, -2.0]);
 /// ```
 ///
 /// # Errors
