@@ -27,7 +27,7 @@ fn main() -> gradus::Result<()> {
     model.add(Dense::new(1));
     model.compile(
         OptimizerConfig::adam(0.003),
-        LossConfig::MeanSquaredError,
+        LossConfig::mse(),
         &[Metric::Mae, Metric::R2],
     )?;
     model.build(&[data.n_features()], 0)?;

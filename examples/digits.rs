@@ -21,7 +21,7 @@ fn main() -> gradus::Result<()> {
     model.add(Dense::new(10).activation(Activation::Softmax));
     model.compile(
         OptimizerConfig::adam(1e-3),
-        LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY,
+        LossConfig::sparse_categorical_crossentropy(),
         &[Metric::Accuracy, Metric::TopKAccuracy { k: 3 }],
     )?;
     let history = model.fit(

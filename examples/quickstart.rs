@@ -20,7 +20,7 @@ use gradus::prelude::*;
 /// A two-layer network from a candidate's parameters (the `epochs` come from the caller).
 fn network(p: &Params) -> gradus::Result<Sequential> {
     let mut model = Sequential::new();
-    let l2 = Regularizer::l2(p.f32("l2")?);
+    let l2 = Regularizer::l2(p.f64("l2")?);
     model.add(
         Dense::new(p.usize("units")?)
             .activation(Activation::Relu)
@@ -28,8 +28,8 @@ fn network(p: &Params) -> gradus::Result<Sequential> {
     );
     model.add(Dense::new(1));
     model.compile(
-        OptimizerConfig::adam(p.f32("learning_rate")?),
-        LossConfig::MeanSquaredError,
+        OptimizerConfig::adam(p.f64("learning_rate")?),
+        LossConfig::mse(),
         &[Metric::Mae],
     )?;
     Ok(model)

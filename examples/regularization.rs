@@ -81,7 +81,7 @@ fn main() -> gradus::Result<()> {
         } = v;
         model.compile(
             OptimizerConfig::adam(0.01),
-            LossConfig::BINARY_CROSSENTROPY,
+            LossConfig::binary_crossentropy(),
             &[Metric::Accuracy],
         )?;
         let mut fit = FitConfig::new()

@@ -69,7 +69,7 @@ pub fn model() -> Result<Sequential> {
     m.add(Dense::new(CLASSES).activation(Activation::Softmax));
     m.compile(
         OptimizerConfig::adam(0.001),
-        LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY,
+        LossConfig::sparse_categorical_crossentropy(),
         &[],
     )?;
     Ok(m)

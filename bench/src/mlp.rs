@@ -120,11 +120,11 @@ impl Workload {
         let loss = match self {
             Workload::W1 => {
                 model.add(Dense::new(s.outputs));
-                LossConfig::MeanSquaredError
+                LossConfig::mse()
             }
             Workload::W2 => {
                 model.add(Dense::new(s.outputs).activation(Activation::Softmax));
-                LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY
+                LossConfig::sparse_categorical_crossentropy()
             }
         };
         model.compile(OptimizerConfig::adam(0.001), loss, &[])?;

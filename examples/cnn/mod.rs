@@ -43,7 +43,7 @@ pub fn model() -> gradus::Result<Sequential> {
     m.add(Dense::new(10).activation(Activation::Softmax));
     m.compile(
         OptimizerConfig::adam(1e-3),
-        LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY,
+        LossConfig::sparse_categorical_crossentropy(),
         &[Metric::Accuracy],
     )?;
     Ok(m)

@@ -19,8 +19,8 @@ pub fn build(p: &Params) -> gradus::Result<Estimator> {
     model.add(Dense::new(64).activation(Activation::Relu));
     model.add(Dense::new(1));
     model.compile(
-        OptimizerConfig::adam(p.f32("learning_rate")?),
-        LossConfig::MeanSquaredError,
+        OptimizerConfig::adam(p.f64("learning_rate")?),
+        LossConfig::mse(),
         &[],
     )?;
     let fit = FitConfig::new()

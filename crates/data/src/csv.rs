@@ -46,7 +46,8 @@ pub fn load_csv(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Dataset>
 }
 
 /// Loads the feature columns of `path` for prediction. The target column may be absent; when
-/// present it is skipped (with [`Features::AllOthers`]) as in [`load_csv`].
+/// present it is skipped (with [`Features::AllOthers`] and [`Features::Except`]) as in
+/// [`load_csv`].
 ///
 /// # Errors
 /// As [`load_csv`], except that a missing target column is not an error.
@@ -231,6 +232,20 @@ fn select_columns(
     };
     let features: Vec<usize> = match &options.features {
         Features::AllOthers => (0..header.len()).filter(|&c| Some(c) != target).collect(),
+        Features::Except(names) => {
+            let mut excluded = vec![false; header.len()];
+            for name in names {
+                let c = find(name).ok_or_else(|| Error::UnknownExcludedColumn {
+                    file: file.to_owned(),
+                    name: name.clone(),
+                    available: header.to_vec(),
+                })?;
+                excluded[c] = true;
+            }
+            (0..header.len())
+                .filter(|&c| Some(c) != target && !excluded[c])
+                .collect()
+        }
         Features::Named(names) => {
             let mut cols = Vec::with_capacity(names.len().min(header.len()));
             let mut selected = vec![false; header.len()];
@@ -258,6 +273,6 @@ fn select_columns(
         });
     }
     // In prediction mode a named feature list is used as given; the target only matters for
-    // `AllOthers`, where it was skipped above.
+    // `AllOthers` and `Except`, where it was skipped above.
     Ok((target.filter(|_| mode == TargetMode::Required), features))
 }

@@ -6,7 +6,8 @@ use crate::{Error, Result};
 
 /// Which columns are the features.
 ///
-/// In a TOML spec this is `features = "all_others"` or `features = { named = ["a", "b"] }`.
+/// In a TOML spec this is `features = "all_others"`, `features = { named = ["a", "b"] }`
+/// or `features = { except = ["id"] }`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Features {
@@ -15,6 +16,10 @@ pub enum Features {
     AllOthers,
     /// These columns, in this order. Other columns are ignored and need not be numeric.
     Named(Vec<String>),
+    /// Every column except the target and these, in file order (pandas's
+    /// `df.drop(columns=[…])`): for id or free-text columns. The excluded columns are not
+    /// parsed, so they may hold anything; each must be in the header.
+    Except(Vec<String>),
 }
 
 /// How to read a CSV file into a [`Dataset`](crate::Dataset): the first line is a header of
@@ -72,6 +77,23 @@ impl CsvOptions {
         S: Into<String>,
     {
         self.features = Features::Named(names.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The same options with every column but the target and `names` as features, in file
+    /// order ([`Features::Except`]).
+    ///
+    /// ```
+    /// use gradus_data::{CsvOptions, Features};
+    /// let opts = CsvOptions::new("price").without_features(["id"]);
+    /// assert_eq!(opts.features, Features::Except(vec!["id".into()]));
+    /// ```
+    pub fn without_features<I, S>(mut self, names: I) -> CsvOptions
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.features = Features::Except(names.into_iter().map(Into::into).collect());
         self
     }
 
@@ -173,6 +195,10 @@ mod tests {
         assert_eq!(defaults.delimiter, b',');
         let all: CsvOptions = toml::from_str("features = \"all_others\"").unwrap();
         assert_eq!(all.target, "target");
+        let except: CsvOptions = toml::from_str("features = { except = [\"id\"] }").unwrap();
+        assert_eq!(except, CsvOptions::default().without_features(["id"]));
+        let text = toml::to_string(&except).unwrap();
+        assert_eq!(toml::from_str::<CsvOptions>(&text).unwrap(), except);
     }
 
     #[test]

@@ -142,7 +142,7 @@ pub enum Error {
         text: String,
     },
     /// The target column named in the options is not in the header.
-    #[error("{}: there is no target column `{name}`; the columns are: {}", file.display(), list(available))]
+    #[error("{}: there is no target column `{name}`{}; the columns are: {}", file.display(), did_you_mean(name, available), list(available))]
     UnknownTarget {
         /// The file.
         file: PathBuf,
@@ -152,8 +152,19 @@ pub enum Error {
         available: Vec<String>,
     },
     /// A feature column named in the options is not in the header.
-    #[error("{}: there is no feature column `{name}`; the columns are: {}", file.display(), list(available))]
+    #[error("{}: there is no feature column `{name}`{}; the columns are: {}", file.display(), did_you_mean(name, available), list(available))]
     UnknownFeature {
+        /// The file.
+        file: PathBuf,
+        /// The name asked for.
+        name: String,
+        /// The header's column names.
+        available: Vec<String>,
+    },
+    /// A column to leave out of the features ([`Features::Except`](crate::Features::Except))
+    /// is not in the header.
+    #[error("{}: there is no column `{name}` to leave out of the features{}; the columns are: {}", file.display(), did_you_mean(name, available), list(available))]
+    UnknownExcludedColumn {
         /// The file.
         file: PathBuf,
         /// The name asked for.
@@ -382,6 +393,19 @@ fn list(names: &[String]) -> String {
         Some(more) if more > 0 => format!("{shown} and {more} more"),
         _ => shown,
     }
+}
+
+/// `; did you mean `x`?` for the column nearest to `name` when it is a likely typo (see
+/// [`gradus_tensor::names::UnknownName`]), else nothing.
+fn did_you_mean(name: &str, available: &[String]) -> String {
+    let unknown = gradus_tensor::names::UnknownName::new(
+        "column",
+        name,
+        available.iter().map(String::as_str),
+    );
+    unknown
+        .suggestion()
+        .map_or_else(String::new, |s| format!("; did you mean `{s}`?"))
 }
 
 /// `Result` with this crate's [`Error`].

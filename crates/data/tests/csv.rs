@@ -39,6 +39,56 @@ fn loads_selected_columns_in_order_and_skips_others() {
     assert!(e.ends_with(":2: column 1 `id` holds `x1`, which is not a number; every feature and target cell must be numeric (encode categories as integers)"), "{e}");
 }
 
+/// `Features::Except` drops an id column (text, never parsed) and keeps the others in file
+/// order, for training and for prediction; an unknown column is an error naming the file
+/// and the nearest column.
+#[test]
+fn all_columns_except_an_id_column() {
+    let text = "id,area,rooms,price
+h-17,50,2,100
+h-18,80,3,170
+";
+    let (_dir, path) = file("houses.csv", text);
+    let opts = CsvOptions::new("price").without_features(["id"]);
+    let d = load_csv(&path, &opts).unwrap();
+    assert_eq!(d.feature_names, ["area", "rooms"]);
+    assert_eq!(d.x.data(), &[50.0, 2.0, 80.0, 3.0]);
+    assert_eq!(d.y.data(), &[100.0, 170.0]);
+    // Prediction: the target column may be absent, the id column is still dropped.
+    let (_d2, new) = file(
+        "new.csv",
+        "id,area,rooms
+h-19,60,2
+",
+    );
+    let f = load_csv_features(&new, &opts).unwrap();
+    assert_eq!(f.feature_names, ["area", "rooms"]);
+    assert_eq!(f.x.data(), &[60.0, 2.0]);
+    let f = load_csv_features(&path, &opts).unwrap();
+    assert_eq!(f.x.data(), &[50.0, 2.0, 80.0, 3.0]);
+    // Dropping several, and the target again, is allowed; dropping all is not.
+    let two = CsvOptions::new("price").without_features(["id", "rooms", "price"]);
+    assert_eq!(load_csv(&path, &two).unwrap().feature_names, ["area"]);
+    let all = CsvOptions::new("price").without_features(["id", "rooms", "area"]);
+    assert!(error(text, &all).starts_with(": no feature columns are selected"));
+    assert_eq!(
+        error(text, &CsvOptions::new("price").without_features(["ID_"])),
+        ": there is no column `ID_` to leave out of the features; did you mean `id`?; the \
+         columns are: id, area, rooms, price"
+    );
+    assert_eq!(
+        error(text, &CsvOptions::new("price").without_features(["zip"])),
+        ": there is no column `zip` to leave out of the features; the columns are: id, area, \
+         rooms, price"
+    );
+    // The nearest name is suggested for unknown targets and features too.
+    assert_eq!(
+        error(text, &CsvOptions::new("prices")),
+        ": there is no target column `prices`; did you mean `price`?; the columns are: id, \
+         area, rooms, price"
+    );
+}
+
 #[test]
 fn target_in_the_middle_delimiters_quotes_and_bom() {
     let text = "\u{feff}a;\"t\";b\r\n1;\"2\";3\r\n4;5;6\r\n";

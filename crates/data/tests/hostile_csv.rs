@@ -70,6 +70,8 @@ fn options() -> impl Strategy<Value = CsvOptions> {
         Just(Features::AllOthers),
         prop::collection::vec(name.clone(), 0..4)
             .prop_map(|n| Features::Named(n.into_iter().map(String::from).collect())),
+        prop::collection::vec(name.clone(), 0..4)
+            .prop_map(|n| Features::Except(n.into_iter().map(String::from).collect())),
     ];
     let delimiter = prop_oneof![Just(b','), Just(b';'), Just(b'\t'), any::<u8>()];
     (name, features, delimiter).prop_map(|(target, features, delimiter)| CsvOptions {

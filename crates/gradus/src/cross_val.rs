@@ -111,7 +111,7 @@ pub fn cross_validate(
 /// let build = |p: &Params| -> gradus::Result<Estimator> {
 ///     let mut m = Sequential::new();
 ///     m.add(Dense::new(1));
-///     m.compile(OptimizerConfig::sgd(p.f32("lr")?), LossConfig::MeanSquaredError, &[])?;
+///     m.compile(OptimizerConfig::sgd(p.f64("lr")?), LossConfig::mse(), &[])?;
 ///     Ok(Estimator::new(m, FitConfig::new().epochs(200).batch_size(10).verbose(Verbosity::Silent)))
 /// };
 /// let params = Params::from_iter([("lr", 0.05.into())]);

@@ -24,7 +24,7 @@ use crate::{BuildEstimator, ParamGrid, Result, SearchOptions, SearchResult};
 /// let build = |p: &Params| -> gradus::Result<Estimator> {
 ///     let mut m = Sequential::new();
 ///     m.add(Dense::new(1));
-///     m.compile(OptimizerConfig::sgd(p.f32("learning_rate")?), LossConfig::MeanSquaredError, &[])?;
+///     m.compile(OptimizerConfig::sgd(p.f64("learning_rate")?), LossConfig::mse(), &[])?;
 ///     let fit = FitConfig::new().epochs(20).batch_size(p.usize("batch_size")?).verbose(Verbosity::Silent);
 ///     Ok(Estimator::new(m, fit))
 /// };

@@ -26,7 +26,7 @@
 //! let mut model = Sequential::new();
 //! model.add(Dense::new(16).activation(Activation::Relu));
 //! model.add(Dense::new(1));
-//! model.compile(OptimizerConfig::adam(0.01), LossConfig::MeanSquaredError, &[Metric::Mae])?;
+//! model.compile(OptimizerConfig::adam(0.01), LossConfig::mse(), &[Metric::Mae])?;
 //! let fit = FitConfig::new().epochs(5).verbose(Verbosity::Silent);
 //! let history = model.fit(&scaler.transform(&split.x_train)?, &split.y_train, fit)?;
 //! assert_eq!(history.epochs_run(), 5);

@@ -107,15 +107,15 @@ impl Scoring {
             }
         }
         let (metric, loss) = match self {
-            Scoring::NegMeanSquaredError => (Metric::Mse, LossConfig::MeanSquaredError),
-            Scoring::NegRootMeanSquaredError => (Metric::Rmse, LossConfig::MeanSquaredError),
-            Scoring::NegMeanAbsoluteError => (Metric::Mae, LossConfig::MeanSquaredError),
-            Scoring::R2 => (Metric::R2, LossConfig::MeanSquaredError),
+            Scoring::NegMeanSquaredError => (Metric::Mse, LossConfig::mse()),
+            Scoring::NegRootMeanSquaredError => (Metric::Rmse, LossConfig::mse()),
+            Scoring::NegMeanAbsoluteError => (Metric::Mae, LossConfig::mse()),
+            Scoring::R2 => (Metric::R2, LossConfig::mse()),
             Scoring::Accuracy => {
                 let loss = match self.classes(pred.row_len(), y).map_err(fail)? {
-                    Targets::Binary => LossConfig::BINARY_CROSSENTROPY,
-                    Targets::ClassIds => LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY,
-                    Targets::OneHot => LossConfig::CATEGORICAL_CROSSENTROPY,
+                    Targets::Binary => LossConfig::binary_crossentropy(),
+                    Targets::ClassIds => LossConfig::sparse_categorical_crossentropy(),
+                    Targets::OneHot => LossConfig::categorical_crossentropy(),
                 };
                 (Metric::Accuracy, loss)
             }

@@ -68,7 +68,7 @@ fn build(p: &Params) -> GResult<Estimator> {
     m.add(Dense::new(3).activation(Activation::Softmax));
     m.compile(
         OptimizerConfig::adam(p.f32_or("learning_rate", 0.01)?),
-        LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY,
+        LossConfig::sparse_categorical_crossentropy(),
         &[],
     )?;
     Ok(Estimator::new(

@@ -18,7 +18,7 @@ fn build(p: &Params) -> GResult<Estimator> {
     m.add(Dense::new(1));
     m.compile(
         OptimizerConfig::adam(p.f32("learning_rate")?),
-        LossConfig::MeanSquaredError,
+        LossConfig::mse(),
         &[],
     )?;
     let fit = FitConfig::new()
@@ -215,7 +215,7 @@ fn cross_val_score_with_stratified_folds_on_iris() {
         m.add(Dense::new(3).activation(Activation::Softmax));
         m.compile(
             OptimizerConfig::adam(0.02),
-            LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY,
+            LossConfig::sparse_categorical_crossentropy(),
             &[],
         )?;
         Ok(Estimator::new(
@@ -257,11 +257,7 @@ fn pruning_callback_reports_epochs_and_prunes_bad_trials() {
         let mut m = Sequential::new();
         m.add(Dense::new(8).activation(Activation::Relu));
         m.add(Dense::new(1));
-        m.compile(
-            OptimizerConfig::adam(lr as f32),
-            LossConfig::MeanSquaredError,
-            &[],
-        )?;
+        m.compile(OptimizerConfig::adam(lr), LossConfig::mse(), &[])?;
         // Nothing but the callback mentions pruning: the study records Pruned by itself.
         let cb = PruningCallback::new(trial.reporter(), "val_loss");
         let cfg = FitConfig::new()

@@ -91,7 +91,7 @@ impl Sequential {
     /// let y = Tensor::column(&[-3.0, -1.0, 1.0, 3.0, 5.0, 7.0]);
     /// let mut model = Sequential::new();
     /// model.add(Dense::new(1));
-    /// model.compile(OptimizerConfig::sgd(0.05), LossConfig::MeanSquaredError, &[]).unwrap();
+    /// model.compile(OptimizerConfig::sgd(0.05), LossConfig::mse(), &[]).unwrap();
     /// let source = TensorSource::new(&x, Some(&y), 6).unwrap();
     /// let cfg = FitConfig::new().epochs(300).verbose(Verbosity::Silent);
     /// let history = model.fit_source(&source, None, cfg).unwrap();

@@ -1,7 +1,6 @@
 //! [`Initializer`]: how a weight tensor gets its first values (Keras initializers).
 
 use gradus_tensor::{Rng, Tensor};
-use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
@@ -27,6 +26,11 @@ const TRUNCATED_STDDEV_CORRECTION: f64 = 0.879_625_661_034_239_8;
 ///
 /// The truncated normal redraws values beyond two standard deviations, as Keras does.
 ///
+/// An initializer parses from its Keras name with Keras's defaults (`"he_normal"`,
+/// `"random_uniform"`, also `uniform`, `normal`, `zero`, `one`; see [`Initializer::NAMES`])
+/// and prints as its name. `constant` needs a value, so it is written as a table:
+/// `{ constant = { value = 0.5 } }`; in serde formats the others are their name or a table.
+///
 /// ```
 /// use gradus_nn::Initializer;
 /// use gradus_tensor::Rng;
@@ -36,8 +40,7 @@ const TRUNCATED_STDDEV_CORRECTION: f64 = 0.879_625_661_034_239_8;
 /// let c = Initializer::Constant { value: 0.5 }.init(&[2], &mut Rng::new(0)).unwrap();
 /// assert_eq!(c.data(), &[0.5, 0.5]);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub enum Initializer {
     /// Glorot (Xavier) uniform.
     #[default]

@@ -39,7 +39,7 @@
 //! model.add(Dense::new(16).activation(Activation::Relu).kernel_regularizer(Regularizer::l2(1e-4)));
 //! model.add(Dropout::new(0.1));
 //! model.add(Dense::new(1));
-//! model.compile(OptimizerConfig::adam(0.01), LossConfig::MeanSquaredError, &[Metric::Mae]).unwrap();
+//! model.compile(OptimizerConfig::adam(0.01), LossConfig::mse(), &[Metric::Mae]).unwrap();
 //! let history = model.fit(&x, &y, FitConfig::new().epochs(50).verbose(Verbosity::Silent)).unwrap();
 //! assert!(history.last("loss").unwrap() < history.get("loss").unwrap()[0]);
 //! ```
@@ -53,11 +53,14 @@ mod feed;
 mod fit;
 mod fit_config;
 mod history;
+mod hyperparameter;
 mod initializer;
+mod initializer_names;
 mod layer;
 mod layers;
 mod losses;
 mod metric;
+mod metric_names;
 mod optimizers;
 mod param;
 mod regularizer;
@@ -77,13 +80,15 @@ pub use gradus_tensor::Activation;
 pub use gradus_tensor::ops::Padding;
 pub use gradus_tensor::{BatchKey, BatchSource, SourceError, TensorSource};
 pub use history::History;
+pub use hyperparameter::{CountArg, FloatArg};
 pub use initializer::Initializer;
 pub use layer::{GradFlow, Layer, Mode};
 pub use layers::{
     ActivationConfig, ActivationLayer, AveragePooling2D, BatchNormalization,
     BatchNormalizationConfig, Conv2D, Conv2DConfig, Dense, DenseConfig, Dropout, DropoutConfig,
     Flatten, FlattenConfig, GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalPool2DConfig,
-    LayerConfig, MaxPooling2D, Pool2DConfig,
+    LayerConfig, MaxPooling2D, NORMALIZATION_EPSILON, Normalization, NormalizationConfig,
+    Pool2DConfig,
 };
 pub use losses::{
     BinaryCrossentropy, BuiltLoss, CategoricalCrossentropy, CrossentropyInput, EPSILON, Huber,

@@ -1,7 +1,6 @@
 //! [`Metric`]: what `fit` and `evaluate` report besides the loss, accumulated over an epoch.
 
 use gradus_tensor::{Tensor, ops};
-use serde::{Deserialize, Serialize};
 
 use crate::LossConfig;
 
@@ -14,31 +13,30 @@ use crate::LossConfig;
 /// `Accuracy` picks the binary, categorical or sparse form from the loss, as Keras's
 /// `"accuracy"` string does.
 ///
+/// A metric parses from its name ([`Metric::name`], also Keras's long names such as
+/// `mean_squared_error`, `r2_score`, `f1_score`, `top_k_categorical_accuracy`; see
+/// [`Metric::NAMES`]) and prints as its name; in serde formats it is its name, or
+/// `{ top_k_accuracy = { k = 3 } }`.
+///
 /// ```
 /// use gradus_nn::{LossConfig, Metric};
 /// use gradus_tensor::Tensor;
-/// let mut m = Metric::R2.tracker(&LossConfig::MeanSquaredError, 1);
+/// let mut m = Metric::R2.tracker(&LossConfig::mse(), 1);
 /// m.update(&Tensor::column(&[2.5, 0.0, 2.0, 8.0]), &Tensor::column(&[3.0, -0.5, 2.0, 7.0]));
 /// assert!((m.result() - 0.948_608_137).abs() < 1e-9);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Metric {
     /// Mean squared error.
-    #[serde(alias = "mean_squared_error")]
     Mse,
     /// Mean absolute error.
-    #[serde(alias = "mean_absolute_error")]
     Mae,
     /// Root mean squared error (square root of the epoch's mean squared error).
-    #[serde(alias = "root_mean_squared_error")]
     Rmse,
     /// Coefficient of determination `1 − SS_res/SS_tot`, averaged over output columns; a
     /// constant column counts 1 when predicted exactly, else 0 (scikit-learn).
-    #[serde(alias = "r2_score")]
     R2,
     /// Accuracy in the form the loss implies.
-    #[serde(alias = "acc")]
     Accuracy,
     /// Fraction of values where `pred > 0.5` equals the target.
     BinaryAccuracy,
@@ -272,7 +270,7 @@ mod tests {
     fn binary_metrics() {
         let y = Tensor::column(&[1.0, 0.0, 1.0, 1.0, 0.0, 1.0]);
         let p = Tensor::column(&[0.9, 0.6, 0.4, 0.8, 0.2, 0.7]);
-        let bce = LossConfig::BINARY_CROSSENTROPY;
+        let bce = LossConfig::binary_crossentropy();
         assert_eq!(run(Metric::Precision, bce, &p, &y), 0.75);
         assert_eq!(run(Metric::Recall, bce, &p, &y), 0.75);
         assert_eq!(run(Metric::F1, bce, &p, &y), 0.75);
@@ -285,7 +283,7 @@ mod tests {
     fn regression_metrics_accumulate_over_batches() {
         let y = Tensor::column(&[3.0, -0.5, 2.0, 7.0, 4.0, 1.0]);
         let p = Tensor::column(&[2.5, 0.0, 2.0, 8.0, 4.5, 1.5]);
-        let mse = LossConfig::MeanSquaredError;
+        let mse = LossConfig::mse();
         assert!((run(Metric::Mse, mse, &p, &y) - 1.0 / 3.0).abs() < 1e-12);
         assert!((run(Metric::Rmse, mse, &p, &y) - (1.0f64 / 3.0).sqrt()).abs() < 1e-12);
         assert!((run(Metric::Mae, mse, &p, &y) - 0.5).abs() < 1e-12);
@@ -306,8 +304,8 @@ mod tests {
         for r in 0..4 {
             onehot.row_mut(r)[ids.data()[r] as usize] = 1.0;
         }
-        let scce = LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY;
-        let cce = LossConfig::CATEGORICAL_CROSSENTROPY;
+        let scce = LossConfig::sparse_categorical_crossentropy();
+        let cce = LossConfig::categorical_crossentropy();
         assert_eq!(run(Metric::Accuracy, scce, &p, &ids), 0.5);
         assert_eq!(run(Metric::Accuracy, cce, &p, &onehot), 0.5);
         // Row 1: class 2 is 2nd of 3; row 3: class 2 is 3rd.

@@ -1,6 +1,12 @@
 //! [`Regularizer`]: L1 / L2 weight and activity penalties, exactly as Keras defines them.
 
-use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+use gradus_tensor::names::{UnknownName, deserialize_name_or_table, parse_name};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::FloatArg;
 
 /// A penalty on a weight tensor (or a layer's output), added to the loss.
 ///
@@ -17,6 +23,10 @@ use serde::{Deserialize, Serialize};
 /// weight equals PyTorch's `weight_decay = 2λ`. An activity penalty (on a layer's output)
 /// is divided by the batch's row count, as Keras 3 does.
 ///
+/// Names, with Keras 3's defaults: `l1` (0.01), `l2` (0.01), `l1_l2` or `l1l2` (both 0, as
+/// Keras's `L1L2()`). In serde formats a regularizer is its name or a table
+/// (`{ l2 = { l2 = 1e-4 } }`).
+///
 /// ```
 /// use gradus_nn::Regularizer;
 /// let r = Regularizer::L2 { l2: 0.01 };
@@ -25,8 +35,7 @@ use serde::{Deserialize, Serialize};
 /// r.add_gradient(&[1.0, -2.0], &mut g);
 /// assert_eq!(g, [0.02, -0.04]);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Regularizer {
     /// `l1 · Σ|w|`.
     L1 {
@@ -48,19 +57,39 @@ pub enum Regularizer {
 }
 
 impl Regularizer {
-    /// Keras's `l1()` default: `L1 { l1: 0.01 }`.
-    pub fn l1(l1: f32) -> Regularizer {
-        Regularizer::L1 { l1 }
+    /// Keras's `L1(l1)` (Keras's default strength is 0.01).
+    pub fn l1(l1: impl FloatArg) -> Regularizer {
+        Regularizer::L1 { l1: l1.to_f32() }
     }
 
-    /// Keras's `l2()` with the given strength.
-    pub fn l2(l2: f32) -> Regularizer {
-        Regularizer::L2 { l2 }
+    /// Keras's `L2(l2)` (Keras's default strength is 0.01).
+    pub fn l2(l2: impl FloatArg) -> Regularizer {
+        Regularizer::L2 { l2: l2.to_f32() }
     }
 
-    /// Keras's `l1_l2()` with the given strengths.
-    pub fn l1_l2(l1: f32, l2: f32) -> Regularizer {
-        Regularizer::L1L2 { l1, l2 }
+    /// Keras's `L1L2(l1, l2)`.
+    pub fn l1_l2(l1: impl FloatArg, l2: impl FloatArg) -> Regularizer {
+        Regularizer::L1L2 {
+            l1: l1.to_f32(),
+            l2: l2.to_f32(),
+        }
+    }
+
+    /// Every name [`Regularizer::from_str`] accepts, with Keras 3's defaults.
+    pub const NAMES: [(&'static str, Regularizer); 4] = [
+        ("l1", Regularizer::L1 { l1: 0.01 }),
+        ("l2", Regularizer::L2 { l2: 0.01 }),
+        ("l1_l2", Regularizer::L1L2 { l1: 0.0, l2: 0.0 }),
+        ("l1l2", Regularizer::L1L2 { l1: 0.0, l2: 0.0 }),
+    ];
+
+    /// The name: `l1`, `l2` or `l1_l2`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Regularizer::L1 { .. } => "l1",
+            Regularizer::L2 { .. } => "l2",
+            Regularizer::L1L2 { .. } => "l1_l2",
+        }
     }
 
     fn strengths(&self) -> (f32, f32) {
@@ -121,9 +150,90 @@ impl Regularizer {
     }
 }
 
+impl FromStr for Regularizer {
+    type Err = UnknownName;
+
+    /// The regularizer with this name (ASCII case ignored) and Keras 3's defaults.
+    ///
+    /// # Errors
+    /// [`UnknownName`] listing the valid names, nearest first.
+    fn from_str(s: &str) -> Result<Regularizer, UnknownName> {
+        parse_name("regularizer", s, &Regularizer::NAMES)
+    }
+}
+
+impl fmt::Display for Regularizer {
+    /// The name ([`Regularizer::name`]); strengths are not shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The table form, as earlier versions wrote it (and this one still does).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum Repr {
+    L1 { l1: f32 },
+    L2 { l2: f32 },
+    L1L2 { l1: f32, l2: f32 },
+}
+
+impl From<Repr> for Regularizer {
+    fn from(r: Repr) -> Regularizer {
+        match r {
+            Repr::L1 { l1 } => Regularizer::L1 { l1 },
+            Repr::L2 { l2 } => Regularizer::L2 { l2 },
+            Repr::L1L2 { l1, l2 } => Regularizer::L1L2 { l1, l2 },
+        }
+    }
+}
+
+impl Serialize for Regularizer {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Regularizer::L1 { l1 } => Repr::L1 { l1 },
+            Regularizer::L2 { l2 } => Repr::L2 { l2 },
+            Regularizer::L1L2 { l1, l2 } => Repr::L1L2 { l1, l2 },
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Regularizer {
+    /// A name (`"l2"`) or a table (`{"l2": {"l2": 0.001}}`).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Regularizer, D::Error> {
+        deserialize_name_or_table::<D, Regularizer, Repr>(d)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_round_trip_and_serde() {
+        for (name, r) in Regularizer::NAMES {
+            let parsed: Regularizer = name.parse().unwrap();
+            assert_eq!(parsed, r, "{name}");
+            assert_eq!(parsed.to_string().parse::<Regularizer>().unwrap(), r);
+        }
+        assert_eq!("l1l2".parse::<Regularizer>().unwrap().to_string(), "l1_l2");
+        let e = "l3".parse::<Regularizer>().unwrap_err().to_string();
+        assert!(
+            e.starts_with("unknown regularizer \"l3\"; did you mean \"l1\"?"),
+            "{e}"
+        );
+        let json = |s: &str| serde_json::from_str::<Regularizer>(s).unwrap();
+        assert_eq!(json(r#""l2""#), Regularizer::l2(0.01));
+        assert_eq!(
+            json(r#"{"l1_l2":{"l1":0.1,"l2":0.2}}"#),
+            Regularizer::l1_l2(0.1, 0.2)
+        );
+        assert_eq!(
+            serde_json::to_string(&Regularizer::l2(0.5)).unwrap(),
+            r#"{"l2":{"l2":0.5}}"#
+        );
+    }
 
     // w = np.array([0.5, -1.5, 0.0, 2.0]); 0.01*np.abs(w).sum() + 0.02*(w**2).sum()
     // -> 0.04 + 0.13 = 0.17; grad = 0.01*np.sign(w) + 2*0.02*w = [0.03, -0.07, 0.0, 0.09]

@@ -44,7 +44,7 @@ pub(crate) struct Built {
 /// let y = Tensor::column(&[-3.0, -1.0, 1.0, 3.0, 5.0, 7.0]);
 /// let mut model = Sequential::new();
 /// model.add(Dense::new(1));
-/// model.compile(OptimizerConfig::sgd(0.05), LossConfig::MeanSquaredError, &[]).unwrap();
+/// model.compile(OptimizerConfig::sgd(0.05), LossConfig::mse(), &[]).unwrap();
 /// let cfg = FitConfig::new().epochs(300).batch_size(6).verbose(Verbosity::Silent);
 /// let history = model.fit(&x, &y, cfg).unwrap();
 /// assert!(history.last("loss").unwrap() < 1e-4);

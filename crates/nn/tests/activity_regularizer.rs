@@ -136,7 +136,7 @@ fn case_a() -> (Sequential, Tensor) {
             .activity_regularizer(Regularizer::l2(0.01)),
     );
     m.add(Dense::new(1));
-    m.compile(OptimizerConfig::sgd(0.1), LossConfig::MeanSquaredError, &[])
+    m.compile(OptimizerConfig::sgd(0.1), LossConfig::mse(), &[])
         .unwrap();
     m.build(&[4], 0).unwrap();
     let w = Weights(vec![
@@ -166,7 +166,7 @@ fn case_b() -> (Sequential, Tensor) {
     );
     m.compile(
         OptimizerConfig::sgd(0.1),
-        LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY,
+        LossConfig::sparse_categorical_crossentropy(),
         &[],
     )
     .unwrap();

@@ -70,12 +70,8 @@ fn every_image_layer() -> Sequential {
     m.add(GlobalAveragePooling2D::new().keepdims(true));
     m.add(Flatten::new());
     m.add(Dense::new(2));
-    m.compile(
-        OptimizerConfig::adam(0.01),
-        LossConfig::MeanSquaredError,
-        &[],
-    )
-    .unwrap();
+    m.compile(OptimizerConfig::adam(0.01), LossConfig::mse(), &[])
+        .unwrap();
     m
 }
 
@@ -189,7 +185,7 @@ fn a_cnn_learns_bar_orientation() {
     m.add(Dense::new(2).activation(Activation::Softmax));
     m.compile(
         OptimizerConfig::adam(0.05),
-        LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY,
+        LossConfig::sparse_categorical_crossentropy(),
         &[Metric::SparseCategoricalAccuracy],
     )
     .unwrap();

@@ -131,7 +131,7 @@ fn cnn_training_steps_allocate_nothing() {
             m.add(Dense::new(3).activation(Activation::Softmax));
             m.compile(
                 OptimizerConfig::adam(0.001),
-                LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY,
+                LossConfig::sparse_categorical_crossentropy(),
                 &[],
             )
             .unwrap();

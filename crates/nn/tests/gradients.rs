@@ -16,7 +16,7 @@
 use gradus_nn::{
     ActivationLayer, AveragePooling2D, BatchKey, BatchNormalization, Conv2D, Dense, Dropout,
     Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D, GradFlow, Initializer, Layer, LossConfig,
-    MaxPooling2D, Mode, Padding, Param, Pool2DConfig, Regularizer,
+    MaxPooling2D, Mode, Normalization, Padding, Param, Pool2DConfig, Regularizer,
 };
 use gradus_tensor::{Activation, Rng, Tensor};
 use proptest::prelude::*;
@@ -170,6 +170,24 @@ proptest! {
         check_layer("Dropout", &make, &tensor(&x, &[4, 5]), &w, 1e-2);
     }
 
+    /// Normalization trains nothing but must pass the input gradient: adapted statistics
+    /// (4-D, per channel), fixed ones, inverted.
+    #[test]
+    fn normalization(x in values(24), w in values(24), stats in values(8), invert in any::<bool>()) {
+        let xt = tensor(&x, &[2, 2, 2, 3]);
+        let make = move || -> Box<dyn Layer> {
+            let mut n = Normalization::new().invert(invert);
+            n.adapt(&tensor(&stats[..6], &[2, 3])).unwrap();
+            Box::new(n)
+        };
+        check_layer("Normalization adapted", &make, &xt, &w, 1e-2);
+        let (m, v) = (x[0], 0.25 + x[1] * x[1]);
+        let fixed = move || -> Box<dyn Layer> {
+            Box::new(Normalization::with_stats([m], [v]).invert(invert))
+        };
+        check_layer("Normalization fixed", &fixed, &xt, &w, 1e-2);
+    }
+
     #[test]
     fn flatten(x in values(24), w in values(24)) {
         let make = || -> Box<dyn Layer> { Box::new(Flatten::new()) };
@@ -205,38 +223,40 @@ fn check_network(loss_index: usize, seed: u64) {
     )
     .unwrap();
     let cases: [(LossConfig, Activation, &Tensor); 9] = [
-        (LossConfig::MeanSquaredError, Activation::Linear, &real),
-        (LossConfig::MeanAbsoluteError, Activation::Tanh, &real),
-        (LossConfig::Huber { delta: 0.5 }, Activation::Linear, &real),
-        (LossConfig::BINARY_CROSSENTROPY, Activation::Sigmoid, &probs),
+        (LossConfig::mse(), Activation::Linear, &real),
+        (LossConfig::mae(), Activation::Tanh, &real),
+        (LossConfig::huber(0.5), Activation::Linear, &real),
         (
-            LossConfig::BinaryCrossentropy {
-                from_logits: true,
-                label_smoothing: 0.1,
-            },
+            LossConfig::binary_crossentropy(),
+            Activation::Sigmoid,
+            &probs,
+        ),
+        (
+            LossConfig::binary_crossentropy()
+                .from_logits(true)
+                .label_smoothing(0.1),
             Activation::Linear,
             &probs,
         ),
         (
-            LossConfig::CATEGORICAL_CROSSENTROPY,
+            LossConfig::categorical_crossentropy(),
             Activation::Softmax,
             &onehot,
         ),
         (
-            LossConfig::CategoricalCrossentropy {
-                from_logits: true,
-                label_smoothing: 0.2,
-            },
+            LossConfig::categorical_crossentropy()
+                .from_logits(true)
+                .label_smoothing(0.2),
             Activation::Linear,
             &onehot,
         ),
         (
-            LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY,
+            LossConfig::sparse_categorical_crossentropy(),
             Activation::Softmax,
             &ids,
         ),
         (
-            LossConfig::CATEGORICAL_CROSSENTROPY,
+            LossConfig::categorical_crossentropy(),
             Activation::Sigmoid,
             &onehot,
         ),
@@ -328,30 +348,26 @@ fn check_network(loss_index: usize, seed: u64) {
 #[test]
 fn fusion_is_used_where_it_applies() {
     assert!(
-        LossConfig::CATEGORICAL_CROSSENTROPY
+        LossConfig::categorical_crossentropy()
             .build(Activation::Softmax)
             .fused
     );
     assert!(
-        LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY
+        LossConfig::sparse_categorical_crossentropy()
             .build(Activation::Softmax)
             .fused
     );
     assert!(
-        LossConfig::BINARY_CROSSENTROPY
+        LossConfig::binary_crossentropy()
             .build(Activation::Sigmoid)
             .fused
     );
     assert!(
-        !LossConfig::CATEGORICAL_CROSSENTROPY
+        !LossConfig::categorical_crossentropy()
             .build(Activation::Sigmoid)
             .fused
     );
-    assert!(
-        !LossConfig::MeanSquaredError
-            .build(Activation::Softmax)
-            .fused
-    );
+    assert!(!LossConfig::mse().build(Activation::Softmax).fused);
 }
 
 // ---- Image layers (NHWC) ------------------------------------------------------------
@@ -594,7 +610,7 @@ fn cnn_network_gradients() {
         }
         layers
     };
-    let built = LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY.build(Activation::Softmax);
+    let built = LossConfig::sparse_categorical_crossentropy().build(Activation::Softmax);
     assert!(built.fused);
     let total = |layers: &mut Vec<Box<dyn Layer>>| -> f64 {
         let mut out = x.clone();

@@ -163,15 +163,12 @@ fn optimizer() -> impl Strategy<Value = OptimizerConfig> {
 
 fn loss() -> impl Strategy<Value = LossConfig> {
     prop_oneof![
-        6 => Just(LossConfig::MeanSquaredError),
-        1 => Just(LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY),
-        1 => Just(LossConfig::CATEGORICAL_CROSSENTROPY),
-        1 => Just(LossConfig::BINARY_CROSSENTROPY),
-        1 => float().prop_map(|s| LossConfig::CategoricalCrossentropy {
-            from_logits: true,
-            label_smoothing: s,
-        }),
-        1 => float().prop_map(|delta| LossConfig::Huber { delta }),
+        6 => Just(LossConfig::mse()),
+        1 => Just(LossConfig::sparse_categorical_crossentropy()),
+        1 => Just(LossConfig::categorical_crossentropy()),
+        1 => Just(LossConfig::binary_crossentropy()),
+        1 => float().prop_map(|s| LossConfig::categorical_crossentropy().from_logits(true).label_smoothing(s)),
+        1 => float().prop_map(LossConfig::huber),
     ]
 }
 
@@ -290,7 +287,7 @@ proptest! {
         let mut m = Sequential::new();
         m.add(Dense::new(3).activation(Activation::Relu));
         m.add(Dense::new(1));
-        m.compile(OptimizerConfig::adam(0.01), LossConfig::MeanSquaredError, &[]).unwrap();
+        m.compile(OptimizerConfig::adam(0.01), LossConfig::mse(), &[]).unwrap();
         m.build(&[2], 0).unwrap();
         m.save(dir.path()).unwrap();
         let path = dir.path().join("model.json");
@@ -310,7 +307,7 @@ proptest! {
 fn absurd_layer_sizes_are_errors() {
     // 4 · 2^62 wraps to 0 in unchecked arithmetic: the layer used to build with no weights.
     let mut m = Sequential::new();
-    m.add(Dense::new(1 << 62));
+    m.add(Dense::new(1usize << 62));
     let e = m.build(&[4], 0).unwrap_err();
     assert_eq!(
         e.to_string(),
@@ -332,7 +329,7 @@ fn absurd_layer_sizes_are_errors() {
     let mut m = Sequential::new();
     m.add(Dense::new(1 << 20));
     m.add(Dense::new(1));
-    m.compile(OptimizerConfig::sgd(0.1), LossConfig::MeanSquaredError, &[])
+    m.compile(OptimizerConfig::sgd(0.1), LossConfig::mse(), &[])
         .unwrap();
     let x = Tensor::zeros(&[1 << 13, 1]);
     let y = Tensor::zeros(&[1 << 13, 1]);
@@ -481,7 +478,7 @@ proptest! {
     fn lying_sources_are_errors(source in liar(), epochs in 1usize..3, steps in prop::option::of(1usize..5)) {
         let mut m = Sequential::new();
         m.add(Dense::new(1));
-        m.compile(OptimizerConfig::sgd(0.01), LossConfig::MeanSquaredError, &[Metric::Mae]).unwrap();
+        m.compile(OptimizerConfig::sgd(0.01), LossConfig::mse(), &[Metric::Mae]).unwrap();
         let mut cfg = FitConfig::new().epochs(epochs).verbose(Verbosity::Silent);
         cfg.options.steps_per_epoch = steps;
         if let Ok(h) = m.fit_source(&source, Some(&source), cfg) {
@@ -620,7 +617,7 @@ proptest! {
         layers.push(Img::Dense(2));
         let _ = image_model(&layers).build(&input, seed);
         let mut m = image_model(&layers);
-        m.compile(opt, LossConfig::MeanSquaredError, &[Metric::Mae]).unwrap_or(());
+        m.compile(opt, LossConfig::mse(), &[Metric::Mae]).unwrap_or(());
         let take = |n: usize| -> Vec<f32> { values.iter().cycle().take(n).copied().collect() };
         let x = Tensor::from_vec(take(rows * h * w * c), &[rows, h, w, c]).unwrap();
         let y = Tensor::from_vec(take(rows * 2), &[rows, 2]).unwrap();

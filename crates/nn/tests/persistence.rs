@@ -26,7 +26,7 @@ fn model() -> Sequential {
             ..Adam::default()
         })
         .learning_rate(0.01),
-        LossConfig::MeanSquaredError,
+        LossConfig::mse(),
         &[Metric::Mae],
     )
     .unwrap();
@@ -203,12 +203,8 @@ fn resumed_training_with_dropout_is_identical_to_uninterrupted_training() {
         m.add(Dense::new(16).activation(Activation::Relu));
         m.add(Dropout::new(0.3));
         m.add(Dense::new(1));
-        m.compile(
-            OptimizerConfig::adam(0.01),
-            LossConfig::MeanSquaredError,
-            &[],
-        )
-        .unwrap();
+        m.compile(OptimizerConfig::adam(0.01), LossConfig::mse(), &[])
+            .unwrap();
         m
     };
     let dir = tempfile::tempdir().unwrap();
@@ -228,11 +224,7 @@ fn resumed_training_with_dropout_is_identical_to_uninterrupted_training() {
     plain.add(Dense::new(16).activation(Activation::Relu));
     plain.add(Dense::new(1));
     plain
-        .compile(
-            OptimizerConfig::adam(0.01),
-            LossConfig::MeanSquaredError,
-            &[],
-        )
+        .compile(OptimizerConfig::adam(0.01), LossConfig::mse(), &[])
         .unwrap();
     plain.fit(&x, &y, quiet(4).seed(5)).unwrap();
     assert_ne!(plain.get_weights(), straight.get_weights());

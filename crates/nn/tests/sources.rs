@@ -28,7 +28,7 @@ fn with_dropout(rate: f32) -> Sequential {
     m.add(Dense::new(1));
     m.compile(
         OptimizerConfig::adam(0.01),
-        LossConfig::MeanSquaredError,
+        LossConfig::mse(),
         &[Metric::Mae],
     )
     .unwrap();

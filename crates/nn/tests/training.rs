@@ -40,7 +40,7 @@ fn diabetes_regression_reaches_r2_045_on_held_out_data() {
     model
         .compile(
             OptimizerConfig::adam(0.005),
-            LossConfig::MeanSquaredError,
+            LossConfig::mse(),
             &[Metric::R2, Metric::Mae],
         )
         .unwrap();
@@ -83,7 +83,7 @@ fn digits_classification_reaches_accuracy_096_on_held_out_data() {
     model
         .compile(
             OptimizerConfig::adam(1e-3),
-            LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY,
+            LossConfig::sparse_categorical_crossentropy(),
             &[Metric::Accuracy],
         )
         .unwrap();
@@ -110,12 +110,8 @@ fn small_model(seed_layers: bool) -> Sequential {
     m.add(Dropout::new(0.3));
     m.add(BatchNormalization::new());
     m.add(Dense::new(1));
-    m.compile(
-        OptimizerConfig::adam(0.01),
-        LossConfig::MeanSquaredError,
-        &[],
-    )
-    .unwrap();
+    m.compile(OptimizerConfig::adam(0.01), LossConfig::mse(), &[])
+        .unwrap();
     if seed_layers {
         m.build(&[3], 5).unwrap();
     }
@@ -193,7 +189,7 @@ fn regularization_penalty_is_reported_in_the_loss() {
     m.add(Dense::new(1).kernel_regularizer(Regularizer::l2(0.5)));
     m.compile(
         OptimizerConfig::sgd(0.01),
-        LossConfig::MeanSquaredError,
+        LossConfig::mse(),
         &[Metric::Mse],
     )
     .unwrap();
@@ -218,12 +214,8 @@ fn early_stopping_restores_the_best_weights() {
     let mut m = Sequential::new();
     m.add(Dense::new(64).activation(Activation::Relu));
     m.add(Dense::new(1));
-    m.compile(
-        OptimizerConfig::adam(0.02),
-        LossConfig::MeanSquaredError,
-        &[],
-    )
-    .unwrap();
+    m.compile(OptimizerConfig::adam(0.02), LossConfig::mse(), &[])
+        .unwrap();
     let history = m
         .fit(
             &xtr,
@@ -284,7 +276,7 @@ fn fused_softmax_matches_training_from_logits() {
         let mut m = Sequential::new();
         m.add(Dense::new(8).activation(Activation::Tanh));
         m.add(Dense::new(3).activation(act));
-        let loss = LossConfig::SparseCategoricalCrossentropy { from_logits };
+        let loss = LossConfig::sparse_categorical_crossentropy().from_logits(from_logits);
         m.compile(OptimizerConfig::adam(0.01), loss, &[]).unwrap();
         m.fit(&x, &d.y, quiet().epochs(5).batch_size(16).seed(2))
             .unwrap();
@@ -380,11 +372,7 @@ fn bad_input_gets_errors_that_name_the_problem() {
     );
 
     let e = m
-        .compile(
-            OptimizerConfig::sgd(-1.0),
-            LossConfig::MeanSquaredError,
-            &[],
-        )
+        .compile(OptimizerConfig::sgd(-1.0), LossConfig::mse(), &[])
         .unwrap_err();
     assert_eq!(
         e.to_string(),
@@ -431,7 +419,7 @@ fn a_diverging_loss_stops_with_an_error_the_history_and_the_last_finite_weights(
     let (x, y) = toy(16, 6);
     let mut m = Sequential::new();
     m.add(Dense::new(1));
-    m.compile(OptimizerConfig::sgd(1e6), LossConfig::MeanSquaredError, &[])
+    m.compile(OptimizerConfig::sgd(1e6), LossConfig::mse(), &[])
         .unwrap();
     let snaps = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let e = m
@@ -480,12 +468,8 @@ fn an_update_that_overflows_restores_the_epochs_starting_weights() {
     let (x, y) = toy(8, 2);
     let mut m = Sequential::new();
     m.add(Dense::new(1));
-    m.compile(
-        OptimizerConfig::sgd(f32::MAX),
-        LossConfig::MeanSquaredError,
-        &[],
-    )
-    .unwrap();
+    m.compile(OptimizerConfig::sgd(f32::MAX), LossConfig::mse(), &[])
+        .unwrap();
     m.build(&[3], 0).unwrap();
     let start = m.get_weights();
     let e = m.fit(&x, &y, quiet().epochs(3).batch_size(4)).unwrap_err();

@@ -7,6 +7,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::names::{UnknownName, parse_name};
+
 /// An activation function, as in `keras.activations`, with Keras's default parameters.
 ///
 /// | name | formula `y = f(z)` | derivative `f'(z)` |
@@ -335,44 +337,43 @@ fn scale_by2(grad: &mut [f32], z: &[f32], y: &[f32], d: impl Fn(f32, f32) -> f32
     }
 }
 
-/// Error for an unknown activation name or a parameter it does not take.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseActivationError(String);
+/// Error for an unknown activation name: the valid names, nearest first (see
+/// [`UnknownName`]).
+pub type ParseActivationError = UnknownName;
 
-impl fmt::Display for ParseActivationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ParseActivationError {}
+/// Every name [`Activation::from_str`] accepts, with its value (aliases after the canonical
+/// name).
+const TABLE: [(&str, Activation); 13] = [
+    ("linear", Activation::Linear),
+    ("identity", Activation::Linear),
+    ("relu", Activation::Relu),
+    ("sigmoid", Activation::Sigmoid),
+    ("tanh", Activation::Tanh),
+    ("softmax", Activation::Softmax),
+    ("elu", Activation::Elu { alpha: 1.0 }),
+    ("selu", Activation::Selu),
+    ("gelu", Activation::Gelu { approximate: false }),
+    (
+        "leaky_relu",
+        Activation::LeakyRelu {
+            negative_slope: 0.2,
+        },
+    ),
+    ("softplus", Activation::Softplus),
+    ("swish", Activation::Swish),
+    ("silu", Activation::Swish),
+];
 
 impl FromStr for Activation {
     type Err = ParseActivationError;
 
-    /// Parses a Keras activation name; parameters take Keras's defaults.
+    /// Parses a Keras activation name (ASCII case ignored); parameters take Keras's
+    /// defaults. `identity` is `linear`, `silu` is `swish`.
+    ///
+    /// # Errors
+    /// [`UnknownName`] listing the valid names, nearest first.
     fn from_str(s: &str) -> Result<Activation, ParseActivationError> {
-        Ok(match s {
-            "linear" | "identity" => Activation::Linear,
-            "relu" => Activation::Relu,
-            "sigmoid" => Activation::Sigmoid,
-            "tanh" => Activation::Tanh,
-            "softmax" => Activation::Softmax,
-            "elu" => Activation::Elu { alpha: 1.0 },
-            "selu" => Activation::Selu,
-            "gelu" => Activation::Gelu { approximate: false },
-            "leaky_relu" => Activation::LeakyRelu {
-                negative_slope: 0.2,
-            },
-            "softplus" => Activation::Softplus,
-            "swish" | "silu" => Activation::Swish,
-            other => {
-                return Err(ParseActivationError(format!(
-                    "unknown activation `{other}`; expected one of {}",
-                    Activation::NAMES.join(", ")
-                )));
-            }
-        })
+        parse_name("activation", s, &TABLE)
     }
 }
 
@@ -569,7 +570,32 @@ mod tests {
             }
         );
         let e = "relux".parse::<Activation>().unwrap_err().to_string();
-        assert!(e.starts_with("unknown activation `relux`; expected one of linear, relu"));
+        assert!(
+            e.starts_with(r#"unknown activation "relux"; did you mean "relu"? valid: "relu", "#),
+            "{e}"
+        );
+        let e = serde_json::from_str::<Activation>(r#""sigmoidd""#).unwrap_err();
+        assert!(e.to_string().contains(r#"did you mean "sigmoid"?"#), "{e}");
+    }
+
+    /// Every name parses, and prints as its canonical name; aliases map to the canonical.
+    #[test]
+    fn names_round_trip() {
+        for (name, act) in TABLE {
+            let parsed: Activation = name.parse().unwrap();
+            assert_eq!(parsed, act, "{name}");
+            assert_eq!(parsed.to_string().parse::<Activation>().unwrap(), act);
+            assert!(Activation::NAMES.contains(&parsed.to_string().as_str()));
+        }
+        for name in Activation::NAMES {
+            assert_eq!(name.parse::<Activation>().unwrap().to_string(), name);
+        }
+        assert_eq!("silu".parse::<Activation>().unwrap().to_string(), "swish");
+        assert_eq!(
+            "identity".parse::<Activation>().unwrap().to_string(),
+            "linear"
+        );
+        assert_eq!("ReLU".parse::<Activation>().unwrap(), Activation::Relu);
     }
 
     fn serde_json_like(a: &Activation) -> String {

@@ -17,6 +17,11 @@
 //!   Bernoulli and shuffle draws. Every random draw in gradus comes from an explicit `Rng`;
 //!   [`Rng::with_stream`] derives independent, reproducible streams from one seed.
 //!
+//! - [`names`]: Keras names as users type them (`"relu"`, `"adam"`), with errors that list
+//!   the valid names nearest first.
+//! - With the `ndarray` feature, `From` / `TryFrom` between [`Tensor`] and `ndarray` arrays
+//!   (`ArrayD<f32>`, `Array1` … `Array4`, views).
+//!
 //! # Threads
 //!
 //! Kernels parallelise through the current rayon pool: a GEMM large enough to gain uses
@@ -38,6 +43,9 @@
 mod activation;
 mod batch_source;
 mod error;
+pub mod names;
+#[cfg(feature = "ndarray")]
+mod ndarray_interop;
 pub mod ops;
 mod rng;
 mod shape;

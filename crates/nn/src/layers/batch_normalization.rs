@@ -4,7 +4,7 @@ use gradus_tensor::{Rng, Tensor, ops};
 use serde::{Deserialize, Serialize};
 
 use crate::layer::{GradFlow, Layer, Mode};
-use crate::{Error, Initializer, LayerConfig, Param, Regularizer, Result};
+use crate::{Error, FloatArg, Initializer, LayerConfig, Param, Regularizer, Result};
 
 /// Configuration of a [`BatchNormalization`] layer; the defaults are Keras's.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -116,14 +116,14 @@ impl BatchNormalization {
     }
 
     /// Sets the momentum of the moving averages.
-    pub fn momentum(mut self, momentum: f32) -> BatchNormalization {
-        self.config.momentum = momentum;
+    pub fn momentum(mut self, momentum: impl FloatArg) -> BatchNormalization {
+        self.config.momentum = momentum.to_f32();
         self
     }
 
     /// Sets epsilon.
-    pub fn epsilon(mut self, epsilon: f32) -> BatchNormalization {
-        self.config.epsilon = epsilon;
+    pub fn epsilon(mut self, epsilon: impl FloatArg) -> BatchNormalization {
+        self.config.epsilon = epsilon.to_f32();
         self
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::int_pair;
 use crate::layer::{GradFlow, Layer, Mode};
 use crate::layers::dims_text;
-use crate::{Error, Initializer, LayerConfig, Param, Regularizer, Result};
+use crate::{CountArg, Error, Initializer, LayerConfig, Param, Regularizer, Result};
 
 /// Configuration of a [`Conv2D`] layer; the defaults are Keras's (Keras has no default for
 /// `filters` and `kernel_size`; here they are 1 and 3×3).
@@ -112,17 +112,25 @@ pub struct Conv2D {
     grad_input: Tensor,
     /// Per-chunk kernel gradients (see [`ops::conv2d_backward`]).
     partials: Vec<f32>,
+    /// A `filters` given to [`Conv2D::new`] that is not a count: reported by `build`.
+    invalid_filters: Option<String>,
 }
 
 impl Conv2D {
     /// An unbuilt layer with `filters` output channels, a `kernel_size` window and Keras's
-    /// other defaults.
-    pub fn new(filters: usize, kernel_size: [usize; 2]) -> Conv2D {
-        Conv2D::from_config(Conv2DConfig {
-            filters,
+    /// other defaults. `filters` is any integer (a tuning trial suggests `i64`); a value
+    /// below 1 is reported by `build`, as `invalid Conv2D.filters = -1: at least 1 filter`.
+    pub fn new(filters: impl CountArg, kernel_size: [usize; 2]) -> Conv2D {
+        let count = filters.to_count();
+        let mut conv = Conv2D::from_config(Conv2DConfig {
+            filters: count.unwrap_or(0),
             kernel_size,
             ..Conv2DConfig::default()
-        })
+        });
+        if count.is_none() {
+            conv.invalid_filters = Some(filters.to_string());
+        }
+        conv
     }
 
     /// An unbuilt layer from its configuration.
@@ -138,6 +146,7 @@ impl Conv2D {
             delta: empty(),
             grad_input: empty(),
             partials: Vec::new(),
+            invalid_filters: None,
         }
     }
 
@@ -212,6 +221,13 @@ impl Conv2D {
     /// Checks the sizes and returns the geometry for `input` (`[h, w, c]`).
     fn geometry_for(&self, input: &[usize]) -> Result<Conv2dGeometry> {
         let c = &self.config;
+        if let Some(filters) = &self.invalid_filters {
+            return Err(Error::config(
+                "Conv2D.filters",
+                filters,
+                "at least 1 filter",
+            ));
+        }
         if c.filters == 0 {
             return Err(Error::config("Conv2D.filters", 0, "at least 1 filter"));
         }

@@ -4,7 +4,7 @@ use gradus_tensor::{Activation, Rng, Tensor, ops};
 use serde::{Deserialize, Serialize};
 
 use crate::layer::{GradFlow, Layer, Mode};
-use crate::{Error, Initializer, LayerConfig, Param, Regularizer, Result};
+use crate::{CountArg, Error, Initializer, LayerConfig, Param, Regularizer, Result};
 
 /// Multiply-adds per backward product (batch × inputs × units) from which the weight and
 /// input gradients are computed side by side on a multi-thread pool: W2's 128 × 512 × 512
@@ -91,15 +91,34 @@ pub struct Dense {
     scratch: Tensor,
     grad_input: Tensor,
     activity_penalty: f64,
+    /// A `units` given to [`Dense::new`] that is not a count (negative, too large): kept
+    /// to be reported by `build`.
+    invalid_units: Option<String>,
 }
 
 impl Dense {
-    /// An unbuilt layer with `units` outputs and Keras's defaults.
-    pub fn new(units: usize) -> Dense {
-        Dense::from_config(DenseConfig {
-            units,
+    /// An unbuilt layer with `units` outputs and Keras's defaults. `units` is any integer
+    /// (`usize`, or the `i64` a tuning trial suggests); a value below 1 or beyond `usize`
+    /// is reported by `build` (so by `Sequential::build` and `fit`) as
+    /// `invalid Dense.units = -3: at least 1 unit`, never a panic.
+    ///
+    /// ```
+    /// use gradus_nn::{Dense, Layer};
+    /// use gradus_tensor::Rng;
+    /// let suggested: i64 = -3;
+    /// let e = Dense::new(suggested).build(&[4], &mut Rng::new(0)).unwrap_err();
+    /// assert_eq!(e.to_string(), "invalid Dense.units = -3: at least 1 unit");
+    /// ```
+    pub fn new(units: impl CountArg) -> Dense {
+        let count = units.to_count();
+        let mut dense = Dense::from_config(DenseConfig {
+            units: count.unwrap_or(0),
             ..DenseConfig::default()
-        })
+        });
+        if count.is_none() {
+            dense.invalid_units = Some(units.to_string());
+        }
+        dense
     }
 
     /// An unbuilt layer from its configuration.
@@ -114,6 +133,7 @@ impl Dense {
             scratch: Tensor::zeros(&[0, 0]),
             grad_input: Tensor::zeros(&[0, 0]),
             activity_penalty: 0.0,
+            invalid_units: None,
         }
     }
 
@@ -176,6 +196,9 @@ impl Dense {
 
 impl Layer for Dense {
     fn build(&mut self, input: &[usize], rng: &mut Rng) -> Result<Vec<usize>> {
+        if let Some(units) = &self.invalid_units {
+            return Err(Error::config("Dense.units", units, "at least 1 unit"));
+        }
         if self.config.units == 0 {
             return Err(Error::config("Dense.units", 0, "at least 1 unit"));
         }

@@ -4,7 +4,7 @@ use gradus_tensor::{Rng, Tensor};
 use serde::{Deserialize, Serialize};
 
 use crate::layer::{GradFlow, Layer, Mode};
-use crate::{Error, LayerConfig, Result};
+use crate::{Error, FloatArg, LayerConfig, Result};
 
 /// Configuration of a [`Dropout`] layer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
@@ -50,10 +50,11 @@ pub struct Dropout {
 }
 
 impl Dropout {
-    /// A dropout layer with the given rate.
-    pub fn new(rate: f32) -> Dropout {
+    /// A dropout layer with the given rate (`f32`, or the `f64` a tuning trial suggests;
+    /// checked by `build`: in [0, 1]).
+    pub fn new(rate: impl FloatArg) -> Dropout {
         Dropout::from_config(DropoutConfig {
-            rate,
+            rate: rate.to_f32(),
             ..DropoutConfig::default()
         })
     }

@@ -11,6 +11,7 @@ mod global_average_pooling2d;
 mod global_max_pooling2d;
 mod int_pair;
 mod max_pooling2d;
+mod normalization;
 mod pool2d_config;
 
 pub use activation_layer::{ActivationConfig, ActivationLayer};
@@ -24,6 +25,7 @@ pub use flatten::{Flatten, FlattenConfig};
 pub use global_average_pooling2d::{GlobalAveragePooling2D, GlobalPool2DConfig};
 pub use global_max_pooling2d::GlobalMaxPooling2D;
 pub use max_pooling2d::MaxPooling2D;
+pub use normalization::{NORMALIZATION_EPSILON, Normalization, NormalizationConfig};
 pub use pool2d_config::Pool2DConfig;
 use serde::{Deserialize, Serialize};
 
@@ -59,6 +61,8 @@ pub enum LayerConfig {
     /// [`GlobalMaxPooling2D`].
     #[serde(rename = "global_max_pooling2d")]
     GlobalMaxPooling2D(GlobalPool2DConfig),
+    /// [`Normalization`].
+    Normalization(NormalizationConfig),
 }
 
 impl LayerConfig {
@@ -75,6 +79,7 @@ impl LayerConfig {
             LayerConfig::AveragePooling2D(_) => "AveragePooling2D",
             LayerConfig::GlobalAveragePooling2D(_) => "GlobalAveragePooling2D",
             LayerConfig::GlobalMaxPooling2D(_) => "GlobalMaxPooling2D",
+            LayerConfig::Normalization(_) => "Normalization",
         }
     }
 
@@ -91,6 +96,7 @@ impl LayerConfig {
             LayerConfig::AveragePooling2D(_) => "average_pooling2d",
             LayerConfig::GlobalAveragePooling2D(_) => "global_average_pooling2d",
             LayerConfig::GlobalMaxPooling2D(_) => "global_max_pooling2d",
+            LayerConfig::Normalization(_) => "normalization",
         }
     }
 
@@ -107,6 +113,7 @@ impl LayerConfig {
             LayerConfig::GlobalAveragePooling2D(c) | LayerConfig::GlobalMaxPooling2D(c) => {
                 c.name.as_deref()
             }
+            LayerConfig::Normalization(c) => c.name.as_deref(),
         }
     }
 
@@ -123,6 +130,7 @@ impl LayerConfig {
             LayerConfig::GlobalAveragePooling2D(c) | LayerConfig::GlobalMaxPooling2D(c) => {
                 &mut c.name
             }
+            LayerConfig::Normalization(c) => &mut c.name,
         };
         *slot = Some(name);
         self
@@ -143,6 +151,7 @@ impl LayerConfig {
                 Box::new(GlobalAveragePooling2D::from_config(c))
             }
             LayerConfig::GlobalMaxPooling2D(c) => Box::new(GlobalMaxPooling2D::from_config(c)),
+            LayerConfig::Normalization(c) => Box::new(Normalization::from_config(c)),
         }
     }
 }

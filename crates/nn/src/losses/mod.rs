@@ -16,6 +16,7 @@
 mod binary_crossentropy;
 mod categorical_crossentropy;
 mod huber;
+mod loss_config;
 mod mean_absolute_error;
 mod mean_squared_error;
 mod sparse_categorical_crossentropy;
@@ -24,9 +25,9 @@ pub use binary_crossentropy::BinaryCrossentropy;
 pub use categorical_crossentropy::CategoricalCrossentropy;
 use gradus_tensor::{Activation, Tensor};
 pub use huber::Huber;
+pub use loss_config::LossConfig;
 pub use mean_absolute_error::MeanAbsoluteError;
 pub use mean_squared_error::MeanSquaredError;
-use serde::{Deserialize, Serialize};
 pub use sparse_categorical_crossentropy::SparseCategoricalCrossentropy;
 
 use crate::{Error, Result};
@@ -53,52 +54,6 @@ pub enum CrossentropyInput {
     FusedProbabilities,
 }
 
-/// The serialisable choice of loss, with Keras's names (`mse` and `mae` are aliases).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum LossConfig {
-    /// Mean squared error.
-    #[serde(alias = "mse")]
-    MeanSquaredError,
-    /// Mean absolute error.
-    #[serde(alias = "mae")]
-    MeanAbsoluteError,
-    /// Huber loss.
-    Huber {
-        /// Where the loss turns from quadratic to linear (Keras default 1.0).
-        #[serde(default = "one")]
-        delta: f32,
-    },
-    /// Binary cross-entropy (one or more independent sigmoid outputs, targets in [0, 1]).
-    BinaryCrossentropy {
-        /// Predictions are logits rather than probabilities.
-        #[serde(default)]
-        from_logits: bool,
-        /// Targets become `y (1 − s) + s/2`.
-        #[serde(default)]
-        label_smoothing: f32,
-    },
-    /// Categorical cross-entropy (one-hot or probability targets).
-    CategoricalCrossentropy {
-        /// Predictions are logits rather than probabilities.
-        #[serde(default)]
-        from_logits: bool,
-        /// Targets become `y (1 − s) + s/k` for `k` classes.
-        #[serde(default)]
-        label_smoothing: f32,
-    },
-    /// Categorical cross-entropy with integer class-id targets (`[n, 1]`).
-    SparseCategoricalCrossentropy {
-        /// Predictions are logits rather than probabilities.
-        #[serde(default)]
-        from_logits: bool,
-    },
-}
-
-fn one() -> f32 {
-    1.0
-}
-
 /// A loss ready for training: the runtime object and whether it fuses the model's final
 /// activation.
 pub struct BuiltLoss {
@@ -113,32 +68,6 @@ pub struct BuiltLoss {
 }
 
 impl LossConfig {
-    /// Binary cross-entropy on probabilities.
-    pub const BINARY_CROSSENTROPY: LossConfig = LossConfig::BinaryCrossentropy {
-        from_logits: false,
-        label_smoothing: 0.0,
-    };
-    /// Categorical cross-entropy on probabilities.
-    pub const CATEGORICAL_CROSSENTROPY: LossConfig = LossConfig::CategoricalCrossentropy {
-        from_logits: false,
-        label_smoothing: 0.0,
-    };
-    /// Sparse categorical cross-entropy on probabilities.
-    pub const SPARSE_CATEGORICAL_CROSSENTROPY: LossConfig =
-        LossConfig::SparseCategoricalCrossentropy { from_logits: false };
-
-    /// Keras's name of the loss.
-    pub fn name(&self) -> &'static str {
-        match self {
-            LossConfig::MeanSquaredError => "mean_squared_error",
-            LossConfig::MeanAbsoluteError => "mean_absolute_error",
-            LossConfig::Huber { .. } => "huber",
-            LossConfig::BinaryCrossentropy { .. } => "binary_crossentropy",
-            LossConfig::CategoricalCrossentropy { .. } => "categorical_crossentropy",
-            LossConfig::SparseCategoricalCrossentropy { .. } => "sparse_categorical_crossentropy",
-        }
-    }
-
     /// Checks the parameters (delta > 0, label smoothing in [0, 1]).
     pub fn validate(&self) -> Result<()> {
         match *self {

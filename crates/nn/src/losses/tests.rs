@@ -22,9 +22,10 @@ fn value(cfg: LossConfig, head: Activation, p: &Tensor, y: &Tensor) -> f64 {
 // e=[0.3,-2.0]; huber delta 0.5: np.mean(where(|e|<=.5, .5e², .5(|e|-.25))) -> 0.46
 #[test]
 fn golden_values() {
-    let bce_logits = |s| LossConfig::BinaryCrossentropy {
-        from_logits: true,
-        label_smoothing: s,
+    let bce_logits = |s| {
+        LossConfig::binary_crossentropy()
+            .from_logits(true)
+            .label_smoothing(s)
     };
     let z = t(&[-18.6, 0.51, 2.94, -12.8], &[1, 4]);
     let y = t(&[0.0, 1.0, 0.0, 0.0], &[1, 4]);
@@ -34,24 +35,18 @@ fn golden_values() {
 
     let y = t(&[0.0, 1.0, 0.0, 0.0, 0.0, 1.0], &[2, 3]);
     let p = t(&[0.05, 0.95, 0.0, 0.1, 0.8, 0.1], &[2, 3]);
-    let cce = LossConfig::CategoricalCrossentropy {
-        from_logits: false,
-        label_smoothing: 0.1,
-    };
+    let cce = LossConfig::categorical_crossentropy().label_smoothing(0.1);
     assert!((value(cce, lin, &p, &y) - 1.459_135_86).abs() < 1e-5);
     let z = t(&[1.0, 2.0, 3.0, 0.5, -1.0, 2.0], &[2, 3]);
-    let cce_logits = LossConfig::CategoricalCrossentropy {
-        from_logits: true,
-        label_smoothing: 0.0,
-    };
+    let cce_logits = LossConfig::categorical_crossentropy().from_logits(true);
     assert!((value(cce_logits, lin, &z, &y) - 0.824_458_63).abs() < 1e-6);
-    let scce_logits = LossConfig::SparseCategoricalCrossentropy { from_logits: true };
+    let scce_logits = LossConfig::sparse_categorical_crossentropy().from_logits(true);
     let c = Tensor::column(&[1.0, 2.0]);
     assert!((value(scce_logits, lin, &z, &c) - 0.824_458_63).abs() < 1e-6);
 
     let e = Tensor::column(&[0.3, -2.0]);
     let zero = Tensor::column(&[0.0, 0.0]);
-    assert!((value(LossConfig::Huber { delta: 0.5 }, lin, &e, &zero) - 0.46).abs() < 1e-7);
+    assert!((value(LossConfig::huber(0.5), lin, &e, &zero) - 0.46).abs() < 1e-7);
 }
 
 /// Central differences (f64 accumulation) of `f(pred)` against `grad`.
@@ -104,11 +99,7 @@ fn gradients_match_finite_differences() {
     let mut g = Tensor::zeros(&[1]);
 
     // Regression losses on raw predictions (offset so that no |e| sits on Huber's kink).
-    for cfg in [
-        LossConfig::MeanSquaredError,
-        LossConfig::MeanAbsoluteError,
-        LossConfig::Huber { delta: 0.7 },
-    ] {
+    for cfg in [LossConfig::mse(), LossConfig::mae(), LossConfig::huber(0.7)] {
         let loss = cfg.build(lin).loss;
         loss.compute(&z, &reg_y, Some(&mut g));
         check_gradient(cfg.name(), &z, &g, |p| loss.compute(p, &reg_y, None));
@@ -118,39 +109,31 @@ fn gradients_match_finite_differences() {
         // Probabilities and logits, unfused.
         let probs = sigmoid(&z);
         for (from_logits, input) in [(false, &probs), (true, &z)] {
-            let cfg = LossConfig::BinaryCrossentropy {
-                from_logits,
-                label_smoothing: s,
-            };
+            let cfg = LossConfig::binary_crossentropy()
+                .from_logits(from_logits)
+                .label_smoothing(s);
             let loss = cfg.build(lin).loss;
             loss.compute(input, &bin_y, Some(&mut g));
             check_gradient("bce", input, &g, |p| loss.compute(p, &bin_y, None));
         }
         let sm = softmax_rows(&z);
         for (from_logits, input) in [(false, &sm), (true, &z)] {
-            let cfg = LossConfig::CategoricalCrossentropy {
-                from_logits,
-                label_smoothing: s,
-            };
+            let cfg = LossConfig::categorical_crossentropy()
+                .from_logits(from_logits)
+                .label_smoothing(s);
             let loss = cfg.build(lin).loss;
             loss.compute(input, &onehot, Some(&mut g));
             check_gradient("cce", input, &g, |p| loss.compute(p, &onehot, None));
         }
         // Fused: the gradient is with respect to the logits of the final activation.
-        let cfg = LossConfig::BinaryCrossentropy {
-            from_logits: false,
-            label_smoothing: s,
-        };
+        let cfg = LossConfig::binary_crossentropy().label_smoothing(s);
         let built = cfg.build(Activation::Sigmoid);
         assert!(built.fused);
         built.loss.compute(&probs, &bin_y, Some(&mut g));
         check_gradient("fused bce", &z, &g, |zz| {
             built.loss.compute(&sigmoid(zz), &bin_y, None)
         });
-        let cfg = LossConfig::CategoricalCrossentropy {
-            from_logits: false,
-            label_smoothing: s,
-        };
+        let cfg = LossConfig::categorical_crossentropy().label_smoothing(s);
         let built = cfg.build(Activation::Softmax);
         assert!(built.fused);
         built.loss.compute(&sm, &onehot, Some(&mut g));
@@ -161,12 +144,12 @@ fn gradients_match_finite_differences() {
 
     let sm = softmax_rows(&z);
     for (from_logits, input) in [(false, &sm), (true, &z)] {
-        let cfg = LossConfig::SparseCategoricalCrossentropy { from_logits };
+        let cfg = LossConfig::sparse_categorical_crossentropy().from_logits(from_logits);
         let loss = cfg.build(lin).loss;
         loss.compute(input, &ids, Some(&mut g));
         check_gradient("scce", input, &g, |p| loss.compute(p, &ids, None));
     }
-    let built = LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY.build(Activation::Softmax);
+    let built = LossConfig::sparse_categorical_crossentropy().build(Activation::Softmax);
     built.loss.compute(&sm, &ids, Some(&mut g));
     check_gradient("fused scce", &z, &g, |zz| {
         built.loss.compute(&softmax_rows(zz), &ids, None)
@@ -180,18 +163,18 @@ fn clipping_and_fusion() {
     let y = t(&[1.0, 0.0], &[1, 2]);
     let p = t(&[0.0, 1.0], &[1, 2]);
     let mut g = Tensor::zeros(&[1]);
-    let unfused = LossConfig::CATEGORICAL_CROSSENTROPY.build(Activation::Linear);
+    let unfused = LossConfig::categorical_crossentropy().build(Activation::Linear);
     let v = unfused.loss.compute(&p, &y, Some(&mut g));
     assert!((v - 16.118_095).abs() < 1e-3, "{v}");
     assert_eq!(g.data(), &[0.0, 0.0]);
-    let fused = LossConfig::CATEGORICAL_CROSSENTROPY.build(Activation::Softmax);
+    let fused = LossConfig::categorical_crossentropy().build(Activation::Softmax);
     fused.loss.compute(&p, &y, Some(&mut g));
     assert_eq!(g.data(), &[-1.0, 1.0]);
 }
 
 #[test]
 fn target_checks_name_the_problem() {
-    let scce = LossConfig::SPARSE_CATEGORICAL_CROSSENTROPY;
+    let scce = LossConfig::sparse_categorical_crossentropy();
     let e = scce
         .check_target(3, &Tensor::column(&[0.0, 2.0, 3.0]), "y")
         .unwrap_err();
@@ -199,31 +182,25 @@ fn target_checks_name_the_problem() {
         e.to_string(),
         "y row 2: class id 3 is not an integer in 0..3 (the model has 3 outputs)"
     );
-    let e = LossConfig::CATEGORICAL_CROSSENTROPY
+    let e = LossConfig::categorical_crossentropy()
         .check_target(3, &Tensor::column(&[0.0]), "y")
         .unwrap_err();
     assert!(e.to_string().contains("one-hot encode the targets"), "{e}");
-    let e = LossConfig::MeanSquaredError
+    let e = LossConfig::mse()
         .check_target(1, &Tensor::zeros(&[4, 2]), "validation y")
         .unwrap_err();
     assert_eq!(
         e.to_string(),
         "shape mismatch in validation y for mean_squared_error: expected [n, 1] (the model's output), got [4, 2]; the last layer needs as many units as there are target columns"
     );
-    assert!(LossConfig::Huber { delta: 0.0 }.validate().is_err());
+    assert!(LossConfig::huber(0.0).validate().is_err());
 }
 
 #[test]
 fn serde_names() {
     let c: LossConfig = serde_json::from_str("\"mse\"").unwrap();
-    assert_eq!(c, LossConfig::MeanSquaredError);
+    assert_eq!(c, LossConfig::mse());
     let c: LossConfig =
         serde_json::from_str(r#"{"categorical_crossentropy":{"from_logits":true}}"#).unwrap();
-    assert_eq!(
-        c,
-        LossConfig::CategoricalCrossentropy {
-            from_logits: true,
-            label_smoothing: 0.0
-        }
-    );
+    assert_eq!(c, LossConfig::categorical_crossentropy().from_logits(true));
 }

@@ -24,12 +24,17 @@ pub struct Adagrad {
     pub epsilon: f32,
 }
 
+impl Adagrad {
+    /// Keras's defaults (also [`Default`]).
+    pub const KERAS: Adagrad = Adagrad {
+        initial_accumulator_value: 0.1,
+        epsilon: 1e-7,
+    };
+}
+
 impl Default for Adagrad {
     fn default() -> Adagrad {
-        Adagrad {
-            initial_accumulator_value: 0.1,
-            epsilon: 1e-7,
-        }
+        Adagrad::KERAS
     }
 }
 

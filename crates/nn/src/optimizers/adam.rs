@@ -36,14 +36,19 @@ pub struct Adam {
     pub amsgrad: bool,
 }
 
+impl Adam {
+    /// Keras's defaults (also [`Default`]).
+    pub const KERAS: Adam = Adam {
+        beta_1: 0.9,
+        beta_2: 0.999,
+        epsilon: 1e-7,
+        amsgrad: false,
+    };
+}
+
 impl Default for Adam {
     fn default() -> Adam {
-        Adam {
-            beta_1: 0.9,
-            beta_2: 0.999,
-            epsilon: 1e-7,
-            amsgrad: false,
-        }
+        Adam::KERAS
     }
 }
 

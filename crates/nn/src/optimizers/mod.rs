@@ -13,6 +13,7 @@
 
 mod adagrad;
 mod adam;
+mod optimizer_names;
 mod rmsprop;
 mod schedule;
 mod sgd;
@@ -24,7 +25,7 @@ pub use schedule::{LearningRate, LearningRateSchedule};
 use serde::{Deserialize, Serialize};
 pub use sgd::Sgd;
 
-use crate::{Error, Param, Result};
+use crate::{Error, FloatArg, Param, Result};
 
 /// The step an update belongs to.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -54,16 +55,16 @@ pub trait UpdateRule: Send + Sync {
     fn update(&self, step: Step, w: &mut [f32], g: &[f32], slots: &mut [&mut [f32]]);
 }
 
-/// The update rule of an optimizer (in a spec: `algorithm = { adam = { beta_1 = 0.9 } }`).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// The update rule of an optimizer. In a spec: its name with the rule's defaults
+/// (`algorithm = "adam"`) or a one-entry table (`algorithm = { adam = { beta_1 = 0.8 } }`).
+/// Names: `sgd`, `adam`, `adamw`, `rmsprop`, `adagrad` (see [`Algorithm::NAMES`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Algorithm {
     /// [`Sgd`].
     Sgd(Sgd),
     /// [`Adam`].
     Adam(Adam),
     /// [`Adam`] with decoupled weight decay (default 0.004).
-    #[serde(rename = "adamw")]
     AdamW(Adam),
     /// [`Rmsprop`].
     Rmsprop(Rmsprop),
@@ -101,15 +102,28 @@ impl Algorithm {
 /// The serialisable description of an optimizer: rule, learning rate, weight decay and
 /// clipping. Unset fields take Keras's defaults for the rule.
 ///
+/// Built with an associated function per rule, taking the learning rate as `f32`, `f64`
+/// (a tuning suggestion) or a [`LearningRateSchedule`] — [`sgd`](OptimizerConfig::sgd),
+/// [`adam`](OptimizerConfig::adam), [`adamw`](OptimizerConfig::adamw),
+/// [`rmsprop`](OptimizerConfig::rmsprop), [`adagrad`](OptimizerConfig::adagrad) — or
+/// `From` a rule with its options, or parsed from a Keras name with every default
+/// (`"adam"`: learning rate 0.001; `"sgd"`: 0.01). In serde formats it is the name
+/// (`optimizer = "adam"`) or the full table (`optimizer = { algorithm = "adam",
+/// learning_rate = 0.01 }`).
+///
 /// ```
 /// use gradus_nn::{Adam, OptimizerConfig, Sgd};
 /// let sgd = OptimizerConfig::from(Sgd { momentum: 0.9, nesterov: true }).learning_rate(0.05);
 /// let adam = OptimizerConfig::from(Adam::default()).clipnorm(1.0);
 /// assert_eq!(adam.resolved_learning_rate().at(0), 0.001);
 /// assert_eq!(sgd.resolved_learning_rate().at(0), 0.05);
+/// let rmsprop: OptimizerConfig = "rmsprop".parse().unwrap();
+/// assert_eq!(rmsprop.resolved_learning_rate().at(0), 0.001);
+/// assert_eq!(rmsprop.to_string(), "rmsprop");
+/// let suggested: f64 = 0.02;
+/// assert_eq!(OptimizerConfig::sgd(suggested).resolved_learning_rate().at(0), 0.02f32);
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OptimizerConfig {
     /// The update rule.
     pub algorithm: Algorithm,
@@ -143,48 +157,58 @@ impl OptimizerConfig {
         }
     }
 
-    /// Keras `SGD(learning_rate)`.
-    pub fn sgd(learning_rate: f32) -> OptimizerConfig {
+    /// Keras `SGD(learning_rate)` (no momentum; Keras's default rate is 0.01).
+    pub fn sgd(learning_rate: impl Into<LearningRate>) -> OptimizerConfig {
         OptimizerConfig::from(Sgd::default()).learning_rate(learning_rate)
     }
 
-    /// Keras `Adam(learning_rate)`.
-    pub fn adam(learning_rate: f32) -> OptimizerConfig {
+    /// Keras `Adam(learning_rate)` (Keras's default rate is 0.001).
+    pub fn adam(learning_rate: impl Into<LearningRate>) -> OptimizerConfig {
         OptimizerConfig::from(Adam::default()).learning_rate(learning_rate)
     }
 
-    /// Keras `AdamW(learning_rate)` (weight decay 0.004).
-    pub fn adamw(learning_rate: f32) -> OptimizerConfig {
+    /// Keras `AdamW(learning_rate)` (weight decay 0.004; Keras's default rate is 0.001).
+    pub fn adamw(learning_rate: impl Into<LearningRate>) -> OptimizerConfig {
         OptimizerConfig::new(Algorithm::AdamW(Adam::default())).learning_rate(learning_rate)
     }
 
-    /// Sets a constant learning rate or a schedule.
+    /// Keras `RMSprop(learning_rate)` (Keras's default rate is 0.001).
+    pub fn rmsprop(learning_rate: impl Into<LearningRate>) -> OptimizerConfig {
+        OptimizerConfig::from(Rmsprop::default()).learning_rate(learning_rate)
+    }
+
+    /// Keras `Adagrad(learning_rate)` (Keras's default rate is 0.001).
+    pub fn adagrad(learning_rate: impl Into<LearningRate>) -> OptimizerConfig {
+        OptimizerConfig::from(Adagrad::default()).learning_rate(learning_rate)
+    }
+
+    /// Sets a constant learning rate (`f32` or `f64`) or a schedule.
     pub fn learning_rate(mut self, lr: impl Into<LearningRate>) -> OptimizerConfig {
         self.learning_rate = Some(lr.into());
         self
     }
 
     /// Sets decoupled weight decay.
-    pub fn weight_decay(mut self, wd: f32) -> OptimizerConfig {
-        self.weight_decay = Some(wd);
+    pub fn weight_decay(mut self, wd: impl FloatArg) -> OptimizerConfig {
+        self.weight_decay = Some(wd.to_f32());
         self
     }
 
     /// Sets per-tensor norm clipping.
-    pub fn clipnorm(mut self, c: f32) -> OptimizerConfig {
-        self.clipnorm = Some(c);
+    pub fn clipnorm(mut self, c: impl FloatArg) -> OptimizerConfig {
+        self.clipnorm = Some(c.to_f32());
         self
     }
 
     /// Sets value clipping.
-    pub fn clipvalue(mut self, c: f32) -> OptimizerConfig {
-        self.clipvalue = Some(c);
+    pub fn clipvalue(mut self, c: impl FloatArg) -> OptimizerConfig {
+        self.clipvalue = Some(c.to_f32());
         self
     }
 
     /// Sets global norm clipping.
-    pub fn global_clipnorm(mut self, c: f32) -> OptimizerConfig {
-        self.global_clipnorm = Some(c);
+    pub fn global_clipnorm(mut self, c: impl FloatArg) -> OptimizerConfig {
+        self.global_clipnorm = Some(c.to_f32());
         self
     }
 

@@ -32,14 +32,19 @@ pub struct Rmsprop {
     pub centered: bool,
 }
 
+impl Rmsprop {
+    /// Keras's defaults (also [`Default`]).
+    pub const KERAS: Rmsprop = Rmsprop {
+        rho: 0.9,
+        momentum: 0.0,
+        epsilon: 1e-7,
+        centered: false,
+    };
+}
+
 impl Default for Rmsprop {
     fn default() -> Rmsprop {
-        Rmsprop {
-            rho: 0.9,
-            momentum: 0.0,
-            epsilon: 1e-7,
-            centered: false,
-        }
+        Rmsprop::KERAS
     }
 }
 

@@ -44,6 +44,13 @@ impl From<f32> for LearningRate {
     }
 }
 
+impl From<f64> for LearningRate {
+    /// A constant rate, rounded to the nearest `f32` (a tuning suggestion is `f64`).
+    fn from(lr: f64) -> LearningRate {
+        LearningRate::Constant(lr as f32)
+    }
+}
+
 impl From<LearningRateSchedule> for LearningRate {
     fn from(s: LearningRateSchedule) -> LearningRate {
         LearningRate::Schedule(s)
