@@ -7,7 +7,7 @@ use gradus::prelude::*;
 
 fn main() -> gradus::Result<()> {
     let data = bundled::diabetes()?;
-    let split = train_test_split(&data.x, &data.y, 0.2, 0, true)?;
+    let split = train_test_split(&data.x, &data.y, SplitOptions::new().test_size(0.2))?;
     // Scalers are fitted on the training rows only.
     let x_scaler = StandardScaler::fit(&split.x_train)?;
     let y_scaler = StandardScaler::fit(&split.y_train)?;

@@ -7,7 +7,7 @@ use gradus::prelude::*;
 
 fn main() -> gradus::Result<()> {
     let data = bundled::digits()?;
-    let split = train_test_split(&data.x, &data.y, 0.2, 0, true)?;
+    let split = train_test_split(&data.x, &data.y, SplitOptions::new().test_size(0.2))?;
     let scaler = StandardScaler::fit(&split.x_train)?;
     let (x_train, x_test) = (
         scaler.transform(&split.x_train)?,

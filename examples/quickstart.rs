@@ -44,7 +44,7 @@ fn main() -> gradus::Result<()> {
 
     // 1. Data.
     let data = bundled::diabetes()?;
-    let split = train_test_split(&data.x, &data.y, 0.2, 0, true)?;
+    let split = train_test_split(&data.x, &data.y, SplitOptions::new().test_size(0.2))?;
     let (x_scaler, y_scaler) = (
         StandardScaler::fit(&split.x_train)?,
         StandardScaler::fit(&split.y_train)?,

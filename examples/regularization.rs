@@ -29,7 +29,7 @@ fn variant(name: &'static str, layers: impl FnOnce(&mut Sequential)) -> Variant 
 fn main() -> gradus::Result<()> {
     let data = bundled::breast_cancer()?;
     // A small training set makes over-fitting visible.
-    let split = train_test_split(&data.x, &data.y, 0.5, 7, true)?;
+    let split = train_test_split(&data.x, &data.y, SplitOptions::new().test_size(0.5).seed(7))?;
     let scaler = StandardScaler::fit(&split.x_train)?;
     let (x_train, x_test) = (
         scaler.transform(&split.x_train)?,

@@ -14,7 +14,7 @@ pub struct Digits {
 pub fn digits() -> gradus::Result<Digits> {
     let mut data = bundled::digits_images()?;
     data.x.data_mut().iter_mut().for_each(|v| *v /= 16.0);
-    let split = train_test_split(&data.x, &data.y, 0.2, 0, true)?;
+    let split = train_test_split(&data.x, &data.y, SplitOptions::new().test_size(0.2))?;
     Ok(Digits {
         x_train: split.x_train,
         y_train: split.y_train,

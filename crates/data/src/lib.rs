@@ -39,10 +39,10 @@
 //!
 //! ```
 //! # fn main() -> Result<(), gradus_data::Error> {
-//! use gradus_data::{bundled, KFold, Scaler, Splitter, StandardScaler, train_test_split};
+//! use gradus_data::{bundled, KFold, Scaler, SplitOptions, Splitter, StandardScaler, train_test_split};
 //!
 //! let data = bundled::diabetes()?;
-//! let split = train_test_split(&data.x, &data.y, 0.2, 42, true)?;
+//! let split = train_test_split(&data.x, &data.y, SplitOptions::new().test_size(0.2).seed(42))?;
 //! assert_eq!((split.x_train.rows(), split.x_test.rows()), (353, 89));
 //!
 //! // Fit the scaler on the training rows only, then apply it to both sides.
@@ -77,6 +77,7 @@ mod scaler;
 mod scaling;
 mod shuffle_split;
 mod split;
+mod split_options;
 mod splitter;
 mod standard_scaler;
 mod stratified_kfold;
@@ -96,6 +97,7 @@ pub use one_hot::{decode_one_hot, one_hot};
 pub use scaler::Scaler;
 pub use shuffle_split::ShuffleSplit;
 pub use split::{TrainTestSplit, split_indices, train_test_split};
+pub use split_options::SplitOptions;
 pub use splitter::{Fold, Splitter};
 pub use standard_scaler::{StandardScaler, StandardScalerOptions};
 pub use stratified_kfold::{SmallClasses, StratifiedKFold};

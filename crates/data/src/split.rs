@@ -4,7 +4,8 @@
 use gradus_tensor::{Rng, Tensor};
 
 use crate::alloc::try_range;
-use crate::{Error, Fold, Result};
+use crate::stratified_kfold::encode_classes;
+use crate::{Error, Fold, Result, SplitOptions};
 
 /// The four parts of a train/test split, named so they cannot be swapped by accident.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,40 +29,106 @@ pub struct TrainTestSplit {
 /// in permutation order, as scikit-learn). Without it the first `n − n_test` rows train and the
 /// last `n_test` test, and `seed` is ignored.
 ///
+/// With `stratify`, each class of `y` (integer labels, one column) gets
+/// `floor(n_test · n_c / n)` test rows, and the rows left over go to the classes with the
+/// largest remainders (ties: the class seen first), so both parts keep the classes'
+/// proportions as scikit-learn's `StratifiedShuffleSplit` does; each class's rows are
+/// drawn by the seeded permutation and both parts are then shuffled.
+///
 /// ```
 /// # fn main() -> Result<(), gradus_data::Error> {
-/// use gradus_data::train_test_split;
+/// use gradus_data::{SplitOptions, train_test_split};
 /// use gradus_tensor::Tensor;
 /// let x = Tensor::from_vec((0..10).map(|v| v as f32).collect(), &[10, 1])?;
 /// let y = x.clone();
 /// // sklearn: train_test_split(X, y, test_size=0.25, shuffle=False) → 7 train, 3 test rows.
-/// let s = train_test_split(&x, &y, 0.25, 0, false)?;
+/// let s = train_test_split(&x, &y, SplitOptions::new().shuffle(false))?;
 /// assert_eq!(s.x_train.data(), &[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
 /// assert_eq!(s.y_test.data(), &[7.0, 8.0, 9.0]);
-/// let s = train_test_split(&x, &y, 0.25, 42, true)?;
+/// let s = train_test_split(&x, &y, SplitOptions::new().seed(42))?;
 /// assert_eq!((s.x_train.rows(), s.x_test.rows()), (7, 3));
 /// assert_eq!(s.x_test, s.y_test);
+/// // Stratified: 6 of class 0 and 4 of class 1 → the 5 test rows hold 3 and 2.
+/// let labels = Tensor::column(&[0., 0., 0., 0., 0., 0., 1., 1., 1., 1.]);
+/// let s = train_test_split(&x, &labels, SplitOptions::new().test_size(0.5).stratify(true))?;
+/// assert_eq!(s.y_test.data().iter().filter(|&&c| c == 1.0).count(), 2);
 /// # Ok(()) }
 /// ```
 ///
 /// # Errors
 /// [`Error::RowMismatch`] when `x` and `y` differ in rows; [`Error::TestSize`] for a
-/// `test_size` outside (0, 1); [`Error::EmptySide`] when a side would get no rows.
-pub fn train_test_split(
-    x: &Tensor,
-    y: &Tensor,
-    test_size: f64,
-    seed: u64,
-    shuffle: bool,
-) -> Result<TrainTestSplit> {
+/// `test_size` outside (0, 1); [`Error::EmptySide`] when a side would get no rows; with
+/// `stratify`, [`Error::Splitter`] without `shuffle` or for a class with fewer than 2 rows,
+/// and the label errors of [`StratifiedKFold`](crate::StratifiedKFold).
+pub fn train_test_split(x: &Tensor, y: &Tensor, options: SplitOptions) -> Result<TrainTestSplit> {
     validate_rows(x, y)?;
-    let fold = split_indices(x.rows(), test_size, seed, shuffle)?;
+    let fold = if options.stratify {
+        stratified_indices(y, options)?
+    } else {
+        split_indices(x.rows(), options.test_size, options.seed, options.shuffle)?
+    };
     Ok(TrainTestSplit {
         x_train: x.select_rows(&fold.train),
         x_test: x.select_rows(&fold.test),
         y_train: y.select_rows(&fold.train),
         y_test: y.select_rows(&fold.test),
     })
+}
+
+/// The rows of a stratified split of the labels `y` (see [`train_test_split`]).
+fn stratified_indices(y: &Tensor, options: SplitOptions) -> Result<Fold> {
+    let n = y.rows();
+    let bad = |message: String| Error::Splitter {
+        splitter: "train_test_split",
+        message,
+    };
+    if !options.shuffle {
+        return Err(bad(
+            "stratify needs shuffle (as in scikit-learn); set shuffle to true".into(),
+        ));
+    }
+    let (_, n_test) = split_sizes(n, options.test_size)?;
+    let (classes, labels) = encode_classes(n, Some(y), "train_test_split")?;
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); labels.len()];
+    for (row, &c) in classes.iter().enumerate() {
+        members[c].push(row);
+    }
+    if let Some((c, _)) = members.iter().enumerate().find(|(_, m)| m.len() < 2) {
+        return Err(bad(format!(
+            "class {} has only {} row; stratifying needs at least 2 rows per class",
+            labels[c],
+            members[c].len()
+        )));
+    }
+    // Largest remainders: floor shares first, then one more row for the largest fractions.
+    let mut take: Vec<usize> = members.iter().map(|m| m.len() * n_test / n).collect();
+    let mut by_remainder: Vec<usize> = (0..members.len()).collect();
+    by_remainder.sort_by_key(|&c| std::cmp::Reverse((members[c].len() * n_test) % n));
+    let mut left = n_test - take.iter().sum::<usize>();
+    for c in by_remainder {
+        if left == 0 {
+            break;
+        }
+        take[c] += 1;
+        left -= 1;
+    }
+    let mut rng = Rng::new(options.seed);
+    let (mut train, mut test) = (Vec::with_capacity(n - n_test), Vec::with_capacity(n_test));
+    for (rows, k) in members.iter_mut().zip(take) {
+        rng.shuffle(rows);
+        test.extend_from_slice(&rows[..k]);
+        train.extend_from_slice(&rows[k..]);
+    }
+    rng.shuffle(&mut train);
+    rng.shuffle(&mut test);
+    if train.is_empty() {
+        return Err(Error::EmptySide {
+            n_samples: n,
+            test_size: options.test_size,
+            side: "train",
+        });
+    }
+    Ok(Fold { train, test })
 }
 
 /// The row indices of [`train_test_split`] for `n_samples` rows, as a [`Fold`].
@@ -221,9 +288,7 @@ mod tests {
         let e = train_test_split(
             &Tensor::zeros(&[4, 2]),
             &Tensor::zeros(&[5, 1]),
-            0.5,
-            0,
-            true,
+            SplitOptions::new().test_size(0.5),
         )
         .unwrap_err();
         assert!(matches!(
@@ -233,5 +298,38 @@ mod tests {
                 y_rows: 5
             }
         ));
+    }
+
+    // scikit-learn 1.9.1 (any random_state): from sklearn.model_selection import train_test_split
+    // y = [0]*6 + [1]*3 + [2]*11; _, _, _, yt = train_test_split(y, y, test_size=0.3,
+    //     stratify=y, random_state=0); print(sorted(yt))   → [0, 0, 1, 2, 2, 2]
+    // (counts 2, 1, 3 of 6 test rows: floor shares 1, 0, 3 plus the two largest remainders)
+    #[test]
+    fn stratified_counts_match_scikit_learn_and_errors_name_the_fix() {
+        let labels: Vec<f32> = [vec![0.0; 6], vec![1.0; 3], vec![2.0; 11]].concat();
+        let y = Tensor::column(&labels);
+        let x = Tensor::column(&(0..20).map(|v| v as f32).collect::<Vec<_>>());
+        let options = SplitOptions::new().test_size(0.3).stratify(true);
+        let s = train_test_split(&x, &y, options).unwrap();
+        let count = |t: &Tensor, c: f32| t.data().iter().filter(|&&v| v == c).count();
+        assert_eq!(
+            [0.0, 1.0, 2.0].map(|c| count(&s.y_test, c)),
+            [2, 1, 3],
+            "test part"
+        );
+        assert_eq!([0.0, 1.0, 2.0].map(|c| count(&s.y_train, c)), [4, 2, 8]);
+        // Same seed, same split; x rows follow their labels.
+        assert_eq!(s, train_test_split(&x, &y, options).unwrap());
+        for (xv, yv) in s.x_test.data().iter().zip(s.y_test.data()) {
+            assert_eq!(labels[*xv as usize], *yv);
+        }
+        let e = train_test_split(&x, &y, options.shuffle(false)).unwrap_err();
+        assert!(e.to_string().contains("stratify needs shuffle"), "{e}");
+        let lonely = Tensor::column(&[0.0, 0.0, 0.0, 1.0]);
+        let e = train_test_split(&Tensor::zeros(&[4, 1]), &lonely, options).unwrap_err();
+        assert!(e.to_string().contains("class 1 has only 1 row"), "{e}");
+        let continuous = Tensor::column(&[0.5, 1.5, 0.5, 1.5]);
+        let e = train_test_split(&Tensor::zeros(&[4, 1]), &continuous, options).unwrap_err();
+        assert!(e.to_string().contains("integer class labels"), "{e}");
     }
 }

@@ -100,7 +100,7 @@ impl StratifiedKFold {
     /// `test_fold[i]`: the fold whose test set holds row `i`.
     fn test_folds(&self, n_samples: usize, y: Option<&Tensor>) -> Result<Vec<usize>> {
         check_k("StratifiedKFold", self.n_splits, n_samples)?;
-        let (encoded, labels) = encode_classes(n_samples, y)?;
+        let (encoded, labels) = encode_classes(n_samples, y, "StratifiedKFold")?;
         let k = self.n_splits;
         let mut counts = vec![0usize; labels.len()];
         for &c in &encoded {
@@ -177,8 +177,17 @@ fn splitter_error(message: String) -> Error {
     }
 }
 
-/// Class ids in order of first appearance, and the label of each id.
-fn encode_classes(n_samples: usize, y: Option<&Tensor>) -> Result<(Vec<usize>, Vec<f32>)> {
+/// Class ids in order of first appearance, and the label of each id; `who` names the
+/// caller in errors.
+pub(crate) fn encode_classes(
+    n_samples: usize,
+    y: Option<&Tensor>,
+    who: &'static str,
+) -> Result<(Vec<usize>, Vec<f32>)> {
+    let splitter_error = |message: String| Error::Splitter {
+        splitter: who,
+        message,
+    };
     let y = y.ok_or_else(|| {
         splitter_error("needs the class labels y to stratify; pass Some(&y)".to_owned())
     })?;
@@ -203,9 +212,10 @@ fn encode_classes(n_samples: usize, y: Option<&Tensor>) -> Result<(Vec<usize>, V
             return Err(Error::InvalidLabel {
                 row,
                 value: v,
-                reason: "StratifiedKFold needs integer class labels (this looks like a \
-                         continuous target); use KFold for regression"
-                    .to_owned(),
+                reason: format!(
+                    "{who} needs integer class labels to stratify (this looks like a \
+                     continuous target); use KFold or an unstratified split for regression"
+                ),
             });
         }
         let id = *ids.entry((v + 0.0).to_bits()).or_insert_with(|| {

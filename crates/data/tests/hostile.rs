@@ -5,8 +5,8 @@
 
 use gradus_data::{
     CrossValidation, Dataset, Fold, KFold, MinMaxOptions, MinMaxScaler, Scaler, ShuffleSplit,
-    SmallClasses, Splitter, StandardScaler, StratifiedKFold, bundled, decode_one_hot, one_hot,
-    split_indices, train_test_split,
+    SmallClasses, SplitOptions, Splitter, StandardScaler, StratifiedKFold, bundled, decode_one_hot,
+    one_hot, split_indices, train_test_split,
 };
 use gradus_tensor::Tensor;
 use proptest::prelude::*;
@@ -135,11 +135,41 @@ proptest! {
     #[test]
     fn train_test_split_of_any_tensors(
         x in tensor(), y in tensor(), t in fraction(), seed in any::<u64>(),
-        shuffle in any::<bool>(),
+        shuffle in any::<bool>(), stratify in any::<bool>(),
     ) {
-        if let Ok(s) = train_test_split(&x, &y, t, seed, shuffle) {
+        let options = SplitOptions::new()
+            .test_size(t)
+            .seed(seed)
+            .shuffle(shuffle)
+            .stratify(stratify);
+        if let Ok(s) = train_test_split(&x, &y, options) {
             prop_assert_eq!(s.x_train.rows() + s.x_test.rows(), x.rows());
             prop_assert_eq!(s.y_test.rows(), s.x_test.rows());
+            prop_assert_eq!(s.x_test.rows(), (t * x.rows() as f64).ceil() as usize);
+        }
+    }
+
+    #[test]
+    fn stratified_splits_of_any_labels(
+        y in labels(), t in fraction(), seed in any::<u64>(),
+    ) {
+        let x = Tensor::column(&(0..y.rows()).map(|i| i as f32).collect::<Vec<_>>());
+        let options = SplitOptions::new().test_size(t).seed(seed).stratify(true);
+        if let Ok(s) = train_test_split(&x, &y, options) {
+            // Each class's test share is within one row of its proportional share.
+            let n = y.rows() as f64;
+            let n_test = s.y_test.rows() as f64;
+            let mut classes: Vec<f32> = y.data().to_vec();
+            classes.sort_by(f32::total_cmp);
+            classes.dedup();
+            for c in classes {
+                let total = y.data().iter().filter(|&&v| v == c).count() as f64;
+                let test = s.y_test.data().iter().filter(|&&v| v == c).count() as f64;
+                prop_assert!((test - n_test * total / n).abs() < 1.0 + 1e-9, "class {c}");
+            }
+            let mut rows: Vec<f32> = s.x_train.data().iter().chain(s.x_test.data()).copied().collect();
+            rows.sort_by(f32::total_cmp);
+            prop_assert!(rows.iter().enumerate().all(|(i, &v)| v == i as f32));
         }
     }
 

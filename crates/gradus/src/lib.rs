@@ -21,7 +21,7 @@
 //! use gradus::prelude::*;
 //!
 //! let data = bundled::diabetes()?;
-//! let split = train_test_split(&data.x, &data.y, 0.2, 0, true)?;
+//! let split = train_test_split(&data.x, &data.y, SplitOptions::new().test_size(0.2))?;
 //! let scaler = StandardScaler::fit(&split.x_train)?;
 //! let mut model = Sequential::new();
 //! model.add(Dense::new(16).activation(Activation::Relu));

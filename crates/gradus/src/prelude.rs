@@ -6,8 +6,8 @@ pub use gradus_data::image::{
 };
 pub use gradus_data::{
     CrossValidation, CsvOptions, Dataset, Features, FlowOptions, ImageDataGenerator, KFold,
-    MinMaxScaler, Scaler, ShuffleSplit, StandardScaler, StratifiedKFold, bundled, load_csv,
-    load_csv_features, one_hot, train_test_split,
+    MinMaxScaler, Scaler, ShuffleSplit, SplitOptions, StandardScaler, StratifiedKFold, bundled,
+    load_csv, load_csv_features, one_hot, train_test_split,
 };
 pub use gradus_nn::{
     Activation, ActivationLayer, Adam, AveragePooling2D, BatchNormalization, Conv2D, CsvLogger,

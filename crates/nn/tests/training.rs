@@ -1,7 +1,7 @@
 //! Training end to end: quality on real held-out data, reproducibility, the gradient
 //! descent flavours, validation, callbacks inside `fit`, and errors for bad input.
 
-use gradus_data::{Scaler, StandardScaler, bundled, train_test_split};
+use gradus_data::{Scaler, SplitOptions, StandardScaler, bundled, train_test_split};
 use gradus_nn::{
     BatchKey, BatchNormalization, Dense, Divergence, Dropout, EarlyStopping, Error, FitConfig,
     Layer, LossConfig, Metric, Mode, OptimizerConfig, ReduceLrOnPlateau, Regularizer, Sequential,
@@ -16,7 +16,7 @@ fn quiet() -> FitConfig {
 /// Standardised diabetes features and targets, split 80/20 with seed 0.
 fn diabetes() -> (Tensor, Tensor, Tensor, Tensor) {
     let d = bundled::diabetes().unwrap();
-    let s = train_test_split(&d.x, &d.y, 0.2, 0, true).unwrap();
+    let s = train_test_split(&d.x, &d.y, SplitOptions::new().test_size(0.2)).unwrap();
     let xs = StandardScaler::fit(&s.x_train).unwrap();
     let ys = StandardScaler::fit(&s.y_train).unwrap();
     (
@@ -70,7 +70,7 @@ fn diabetes_regression_reaches_r2_045_on_held_out_data() {
 #[test]
 fn digits_classification_reaches_accuracy_096_on_held_out_data() {
     let d = bundled::digits().unwrap();
-    let s = train_test_split(&d.x, &d.y, 0.2, 0, true).unwrap();
+    let s = train_test_split(&d.x, &d.y, SplitOptions::new().test_size(0.2)).unwrap();
     let scaler = StandardScaler::fit(&s.x_train).unwrap();
     let (xtr, xte) = (
         scaler.transform(&s.x_train).unwrap(),
