@@ -21,7 +21,9 @@
 //! `invalid Dense.units = -3: at least 1 unit` wrapped with the layer's name — the same
 //! place and form as every other invalid layer setting.
 
-/// A floating-point hyperparameter given as `f32` or `f64` (see the [module](self) docs).
+/// A floating-point hyperparameter given as `f32` or `f64`, as `suggest_float` returns it;
+/// an `f64` is rounded to the nearest `f32` (out of range: infinite, rejected where the
+/// value is validated).
 pub trait FloatArg: Copy {
     /// The value as `f32`, rounded to nearest.
     fn to_f32(self) -> f32;
@@ -39,7 +41,8 @@ impl FloatArg for f64 {
     }
 }
 
-/// A count (units, filters) given as any primitive integer (see the [module](self) docs).
+/// A count (units, filters) given as any primitive integer, as `suggest_int` returns it; a
+/// negative count or one beyond `usize` is reported when the layer is built.
 pub trait CountArg: Copy + std::fmt::Display {
     /// The count, or `None` when it is negative or does not fit in `usize`.
     fn to_count(self) -> Option<usize>;
