@@ -4,8 +4,49 @@ use std::time::Instant;
 
 use gradus_data::{CrossValidation, Fold};
 use gradus_tensor::Tensor;
+use serde::{Deserialize, Serialize};
 
 use crate::{BuildEstimator, Error, Params, Result, Scoring};
+
+/// How [`cross_validate`] and [`cross_val_score`] split and score: scikit-learn's `cv` and
+/// `scoring` keywords (defaults: 5 unshuffled folds, negated mean squared error), serde for
+/// a spec file.
+///
+/// ```
+/// use gradus::{CvOptions, Scoring};
+/// use gradus::data::{CrossValidation, StratifiedKFold};
+/// let o = CvOptions::new().cv(StratifiedKFold::new(3)).scoring(Scoring::Accuracy);
+/// let same: CvOptions = serde_json::from_str(
+///     r#"{"cv": {"kind": "stratified_k_fold", "n_splits": 3}, "scoring": "accuracy"}"#).unwrap();
+/// assert_eq!(same, o);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CvOptions {
+    /// The folds.
+    pub cv: CrossValidation,
+    /// The score of each fold's predictions.
+    pub scoring: Scoring,
+}
+
+impl CvOptions {
+    /// The defaults: 5 unshuffled folds, negated mean squared error.
+    pub fn new() -> CvOptions {
+        CvOptions::default()
+    }
+
+    /// Sets the folds (any splitter that converts into [`CrossValidation`]).
+    pub fn cv(mut self, cv: impl Into<CrossValidation>) -> CvOptions {
+        self.cv = cv.into();
+        self
+    }
+
+    /// Sets the scoring.
+    pub fn scoring(mut self, scoring: Scoring) -> CvOptions {
+        self.scoring = scoring;
+        self
+    }
+}
 
 /// Per-fold results of [`cross_validate`].
 #[derive(Clone, Debug, PartialEq)]
@@ -92,18 +133,18 @@ pub fn cross_validate(
     params: &Params,
     x: &Tensor,
     y: &Tensor,
-    cv: &CrossValidation,
-    scoring: Scoring,
+    options: CvOptions,
 ) -> Result<CvResult> {
-    scoring.check_targets(y)?;
-    cross_validate_folds(estimator, params, x, y, &folds(cv, x, y)?, scoring)
+    options.scoring.check_targets(y)?;
+    let folds = folds(&options.cv, x, y)?;
+    cross_validate_folds(estimator, params, x, y, &folds, options.scoring)
 }
 
 /// The test score of each fold (scikit-learn's `cross_val_score`).
 ///
 /// ```
-/// use gradus::{Estimator, Params, Scoring, cross_val_score};
-/// use gradus::data::{CrossValidation, KFold};
+/// use gradus::{CvOptions, Estimator, Params, Scoring, cross_val_score};
+/// use gradus::data::KFold;
 /// use gradus::nn::{Dense, FitConfig, LossConfig, OptimizerConfig, Sequential, Verbosity};
 /// use gradus::tensor::Tensor;
 /// let x = Tensor::column(&(0..30).map(|i| i as f32 / 10.0).collect::<Vec<_>>());
@@ -115,8 +156,8 @@ pub fn cross_validate(
 ///     Ok(Estimator::new(m, FitConfig::new().epochs(200).batch_size(10).verbose(Verbosity::Silent)))
 /// };
 /// let params = Params::from_iter([("lr", 0.05.into())]);
-/// let cv = CrossValidation::KFold(KFold { n_splits: 3, shuffle: true, seed: 0 });
-/// let scores = cross_val_score(&build, &params, &x, &y, &cv, Scoring::R2)?;
+/// let options = CvOptions::new().cv(KFold::new(3).shuffled(0)).scoring(Scoring::R2);
+/// let scores = cross_val_score(&build, &params, &x, &y, options)?;
 /// assert_eq!(scores.len(), 3);
 /// assert!(scores.iter().all(|&s| s > 0.99), "{scores:?}");
 /// # Ok::<(), gradus::Error>(())
@@ -129,8 +170,7 @@ pub fn cross_val_score(
     params: &Params,
     x: &Tensor,
     y: &Tensor,
-    cv: &CrossValidation,
-    scoring: Scoring,
+    options: CvOptions,
 ) -> Result<Vec<f64>> {
-    Ok(cross_validate(estimator, params, x, y, cv, scoring)?.test_scores)
+    Ok(cross_validate(estimator, params, x, y, options)?.test_scores)
 }

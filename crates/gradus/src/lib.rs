@@ -49,7 +49,7 @@ mod search_options_builder;
 mod search_space;
 mod tpe_search_cv;
 
-pub use cross_val::{CvResult, cross_val_score, cross_validate};
+pub use cross_val::{CvOptions, CvResult, cross_val_score, cross_validate};
 pub use error::{Error, Result};
 pub use estimator::{BuildEstimator, Estimator};
 pub use gradus_tune::Params;

@@ -24,6 +24,6 @@ pub use gradus_tune::{
 };
 
 pub use crate::{
-    Estimator, GridSearchCv, ParamGrid, Params, PruningCallback, RandomizedSearchCv, Scoring,
-    SearchOptions, SearchSpace, TpeSearchCv, cross_val_score, cross_validate,
+    CvOptions, Estimator, GridSearchCv, ParamGrid, Params, PruningCallback, RandomizedSearchCv,
+    Scoring, SearchOptions, SearchSpace, TpeSearchCv, cross_val_score, cross_validate,
 };

@@ -226,9 +226,10 @@ fn cross_val_score_with_stratified_folds_on_iris() {
                 .verbose(Verbosity::Silent),
         ))
     };
-    let cv: CrossValidation = StratifiedKFold::new(5).into();
-    let scores =
-        cross_val_score(&build, &Params::default(), &x, &d.y, &cv, Scoring::Accuracy).unwrap();
+    let options = CvOptions::new()
+        .cv(StratifiedKFold::new(5))
+        .scoring(Scoring::Accuracy);
+    let scores = cross_val_score(&build, &Params::default(), &x, &d.y, options).unwrap();
     assert_eq!(scores.len(), 5);
     let mean = scores.iter().sum::<f64>() / 5.0;
     assert!(mean > 0.9, "{scores:?}");
