@@ -45,33 +45,9 @@ pub fn opt_number(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_owned(), |v| v.to_string())
 }
 
-/// Rows under a header, columns padded to their widest cell (the last column unpadded).
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let n = header.len();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
-    for row in std::iter::once(&header).chain(rows) {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate().take(n) {
-            if i + 1 < n {
-                let pad = widths[i] - cell.chars().count();
-                line.push_str(cell);
-                line.push_str(&" ".repeat(pad + 2));
-            } else {
-                line.push_str(cell);
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
+/// Rows under a header, columns padded to their widest cell (the last column unpadded):
+/// the tuner's own [`text_table`](gradus::tune::text_table), as the trials table prints.
+pub use gradus::tune::text_table as table;
 
 #[cfg(test)]
 mod tests {

@@ -121,13 +121,6 @@ fn stratified_indices(y: &Tensor, options: SplitOptions) -> Result<Fold> {
     }
     rng.shuffle(&mut train);
     rng.shuffle(&mut test);
-    if train.is_empty() {
-        return Err(Error::EmptySide {
-            n_samples: n,
-            test_size: options.test_size,
-            side: "train",
-        });
-    }
     Ok(Fold { train, test })
 }
 

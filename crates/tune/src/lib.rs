@@ -106,4 +106,4 @@ pub use storage::{InMemoryStorage, Storage};
 pub use study::{Study, StudyBuilder};
 pub use trial::Trial;
 pub use trial_state::{Direction, TrialState};
-pub use trials_table::{TrialsTable, iso8601};
+pub use trials_table::{TrialsTable, iso8601, text_table};

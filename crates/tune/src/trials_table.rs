@@ -21,12 +21,9 @@ pub fn iso8601(seconds: f64) -> Option<String> {
     if !seconds.is_finite() {
         return None;
     }
-    let millis = (seconds * 1e3).round();
-    if millis.abs() > 1e17 {
-        return None;
-    }
-    let ts = jiff::Timestamp::from_millisecond(millis as i64).ok()?;
-    Some(ts.to_string())
+    // `as` saturates; jiff refuses anything beyond its calendar (years ±9999).
+    let millis = (seconds * 1e3).round() as i64;
+    Some(jiff::Timestamp::from_millisecond(millis).ok()?.to_string())
 }
 
 /// The trials of a study as an aligned text table: number, state, value, one column per
@@ -84,33 +81,42 @@ impl TrialsTable {
 impl fmt::Display for TrialsTable {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (header, rows) = self.rows();
-        let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-        for row in &rows {
-            for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(cell.chars().count());
-            }
-        }
-        let line = |f: &mut fmt::Formatter<'_>, cells: &[String]| -> fmt::Result {
-            let mut text = String::new();
-            for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
-                if i > 0 {
-                    text.push_str("  ");
-                }
-                // Numbers right-aligned, text left-aligned.
-                if cell.parse::<f64>().is_ok() {
-                    text.push_str(&format!("{cell:>w$}"));
-                } else {
-                    text.push_str(&format!("{cell:<w$}"));
-                }
-            }
-            writeln!(f, "{}", text.trim_end())
-        };
-        line(f, &header)?;
-        for row in &rows {
-            line(f, row)?;
-        }
-        Ok(())
+        let header: Vec<&str> = header.iter().map(String::as_str).collect();
+        f.write_str(&text_table(&header, &rows))
     }
+}
+
+/// Rows under a header as aligned text: columns padded to their widest cell and two
+/// spaces apart (the last column unpadded), one line each, trailing spaces trimmed; cells
+/// beyond the header's width are left out.
+///
+/// ```
+/// let t = gradus_tune::text_table(&["n", "state"], &[vec!["10".into(), "FAIL".into()]]);
+/// assert_eq!(t, "n   state\n10  FAIL\n");
+/// ```
+pub fn text_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let n = header.len();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let header: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+    for row in std::iter::once(&header).chain(rows) {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate().take(n) {
+            line.push_str(cell);
+            if i + 1 < n {
+                let pad = widths[i] - cell.chars().count();
+                line.push_str(&" ".repeat(pad + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 impl Study {

@@ -9,6 +9,7 @@
 //! `optimize` with extreme options and the exports, TPE settings of any magnitude),
 //! `strategies.rs` (the hostile inputs) and this file (the deadline and the settings).
 
+mod configs;
 mod strategies;
 mod study;
 mod values;
