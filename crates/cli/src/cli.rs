@@ -4,6 +4,11 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::train_args::{
+    AugmentArgs, DemoArgs, EvaluateArgs, FillModeArg, FitArgs, OutputArgs, PlotArgs, PredictArgs,
+    SummaryArgs, TuneArgs,
+};
+
 const STORAGE_HELP: &str = "The storage: sqlite:///ABS/PATH.db or sqlite://REL/PATH.db (one \
                             machine; ?durability=full syncs every commit), \
                             postgres://USER[:PASSWORD]@HOST[:PORT]/DB (many machines; \
@@ -14,9 +19,9 @@ const EXIT_CODES: &str = "Exit codes: 0 success; 1 runtime failure (unreachable 
                           or value, unknown study or trial, a file that is not a gradus study \
                           database or has a newer schema). Errors go to stderr.";
 
-/// Tune hyperparameters from the command line: studies live in a SQLite file or a
-/// PostgreSQL database, and any number of `gradus worker` processes on any number of
-/// machines run their trials together.
+/// Train and tune neural networks from a TOML spec (`gradus fit`, `gradus tune`), follow the
+/// course (`gradus demo`), and run studies in a SQLite file or a PostgreSQL database that
+/// any number of `gradus worker` processes on any number of machines share.
 #[derive(Parser, Debug)]
 #[command(name = "gradus", version, after_help = EXIT_CODES)]
 pub struct Cli {
@@ -33,6 +38,23 @@ pub enum Command {
     Study(StudyCommand),
     /// Run trials of a study whose objective is an external command.
     Worker(WorkerArgs),
+    /// Train the model a spec describes; write a run directory (model, history, plots).
+    Fit(FitArgs),
+    /// Print a trained run's loss and metrics on a CSV file.
+    Evaluate(EvaluateArgs),
+    /// Write a trained run's predictions for a CSV file as CSV on stdout.
+    Predict(PredictArgs),
+    /// Print the model summary of a spec without training.
+    Summary(SummaryArgs),
+    /// Run or resume the study of a spec's [tune] section.
+    Tune(TuneArgs),
+    /// Write augmented copies of an image and a grid of them.
+    Augment(AugmentArgs),
+    /// The course walk-through: losses, gradient descent, regularization, augmentation,
+    /// tuning, each on bundled data.
+    Demo(DemoArgs),
+    /// Redraw the plots of a run or tuning directory.
+    Plot(PlotArgs),
 }
 
 /// `gradus study …`.

@@ -108,6 +108,39 @@ pub fn kind_of(e: &TuneError) -> Kind {
     }
 }
 
+/// A spec error: bad usage (exit 2).
+impl From<gradus::spec::SpecError> for CliError {
+    fn from(e: gradus::spec::SpecError) -> Self {
+        CliError::usage(e.to_string())
+    }
+}
+
+/// gradus errors: a spec, data, configuration or shape the user gave is a usage error;
+/// I/O, storage and training failures are runtime errors.
+impl From<gradus::Error> for CliError {
+    fn from(e: gradus::Error) -> Self {
+        let kind = match &e {
+            gradus::Error::Spec(_) | gradus::Error::Data(_) | gradus::Error::Scoring { .. } => {
+                Kind::Usage
+            }
+            gradus::Error::Nn(
+                gradus::nn::Error::Config { .. }
+                | gradus::nn::Error::Shape { .. }
+                | gradus::nn::Error::Layer { .. }
+                | gradus::nn::Error::Target { .. }
+                | gradus::nn::Error::Format { .. }
+                | gradus::nn::Error::UnknownName { .. },
+            ) => Kind::Usage,
+            gradus::Error::Tune(t) => kind_of(t),
+            _ => Kind::Runtime,
+        };
+        CliError {
+            kind,
+            message: e.to_string(),
+        }
+    }
+}
+
 impl From<TuneError> for CliError {
     fn from(e: TuneError) -> Self {
         CliError {

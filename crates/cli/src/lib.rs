@@ -46,6 +46,7 @@ pub mod commands;
 pub mod exit;
 pub mod output;
 pub mod space;
+pub mod train_args;
 
 use std::process::ExitCode;
 

@@ -63,6 +63,9 @@ pub enum Error {
         /// What does not fit, and what would.
         reason: String,
     },
+    /// A spec file that cannot be used (with its file, line and column).
+    #[error(transparent)]
+    Spec(crate::spec::SpecError),
     /// A search could not produce a result.
     #[error("search: {0}")]
     Search(String),

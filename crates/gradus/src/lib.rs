@@ -47,6 +47,7 @@ mod scoring;
 mod search_cv;
 mod search_options_builder;
 mod search_space;
+pub mod spec;
 mod tpe_search_cv;
 
 pub use cross_val::{CvOptions, CvResult, cross_val_score, cross_validate};

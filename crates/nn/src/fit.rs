@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use gradus_tensor::{BatchSource, Tensor, TensorSource};
 
-use crate::callbacks::{Callback, Control, Logs, ProgressLogger, TrainBegin};
+use crate::callbacks::{Callback, CallbackConfig, Control, Logs, ProgressLogger, TrainBegin};
 use crate::feed::{Feed, FeedPlan, Order};
 use crate::sequential::check_finite;
 use crate::train_step::train_step;
@@ -221,6 +221,7 @@ impl Sequential {
                     initial_epoch,
                     steps_per_epoch,
                     validation_steps,
+                    callbacks: configured,
                     ..
                 },
             callbacks: user_callbacks,
@@ -230,6 +231,7 @@ impl Sequential {
         if let Some(p) = ProgressLogger::new(verbose) {
             callbacks.push(Box::new(p));
         }
+        callbacks.extend(configured.iter().map(CallbackConfig::build));
         callbacks.extend(user_callbacks);
 
         let compiled = self.compiled.as_ref().expect("compiled");

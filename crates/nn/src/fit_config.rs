@@ -6,7 +6,7 @@ use std::sync::Arc;
 use gradus_tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
-use crate::callbacks::{Callback, Verbosity};
+use crate::callbacks::{Callback, CallbackConfig, Verbosity};
 use crate::{Error, Result};
 
 /// How `fit` trains, as Keras's `fit` arguments that are plain values — the part of a
@@ -49,6 +49,11 @@ pub struct FitOptions {
     pub steps_per_epoch: Option<usize>,
     /// Batches of the validation source evaluated after each epoch (default: all).
     pub validation_steps: Option<usize>,
+    /// Built-in callbacks as data (default none); `fit` builds fresh ones from them at
+    /// each call and runs them before [`FitConfig::callbacks`]. In TOML:
+    /// `[[fit.callbacks]]` tables with `type = "early_stopping"` and Keras's arguments.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub callbacks: Vec<CallbackConfig>,
 }
 
 impl Default for FitOptions {
@@ -63,6 +68,7 @@ impl Default for FitOptions {
             initial_epoch: 0,
             steps_per_epoch: None,
             validation_steps: None,
+            callbacks: Vec::new(),
         }
     }
 }

@@ -71,8 +71,9 @@ mod train_step;
 mod weights;
 
 pub use callbacks::{
-    Callback, Control, CsvLogger, EarlyStopping, Logs, ModelCheckpoint, Monitor, MonitorMode,
-    ProgressLogger, ReduceLrOnPlateau, TrainBegin, Verbosity,
+    Callback, CallbackConfig, Control, CsvLogger, CsvLoggerConfig, EarlyStopping,
+    EarlyStoppingConfig, Logs, ModelCheckpoint, ModelCheckpointConfig, Monitor, MonitorMode,
+    ProgressLogger, ReduceLrOnPlateau, ReduceLrOnPlateauConfig, TrainBegin, Verbosity,
 };
 pub use error::{Divergence, Error, Result};
 pub use fit_config::{FitConfig, FitOptions};

@@ -2,9 +2,17 @@
 //! names and loading a study from it, with errors that name both.
 
 mod ask_tell;
+mod augment;
+mod demo;
+mod evaluate;
+mod fit;
 mod inspect;
 mod objective;
+mod plot;
+mod run_dir;
 mod study;
+mod summary;
+mod tune;
 mod worker;
 
 use std::sync::Arc;
@@ -35,6 +43,14 @@ pub fn run(command: Command) -> Result<()> {
             StudyCommand::Copy(a) => study::copy(&a),
         },
         Command::Worker(a) => worker::run(&a),
+        Command::Fit(a) => fit::run(&a),
+        Command::Evaluate(a) => evaluate::evaluate(&a),
+        Command::Predict(a) => evaluate::predict(&a),
+        Command::Summary(a) => summary::run(&a),
+        Command::Tune(a) => tune::run(&a),
+        Command::Augment(a) => augment::run(&a),
+        Command::Demo(a) => demo::run(&a),
+        Command::Plot(a) => plot::run(&a),
     }
 }
 

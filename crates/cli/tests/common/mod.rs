@@ -66,6 +66,21 @@ pub fn gradus(args: &[&str]) -> Run {
     }
 }
 
+/// Runs `gradus ARGS` to completion in the working directory `dir`.
+pub fn gradus_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("gradus runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 /// Starts `gradus ARGS` in the background (stdout and stderr discarded unless asked).
 pub fn spawn(args: &[&str]) -> Child {
     Command::new(bin())

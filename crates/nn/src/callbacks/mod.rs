@@ -6,6 +6,7 @@
 //! training a callback may hand back [`Weights`] to restore (EarlyStopping's
 //! `restore_best_weights`).
 
+mod callback_config;
 mod csv_logger;
 mod early_stopping;
 mod model_checkpoint;
@@ -15,6 +16,10 @@ mod reduce_lr_on_plateau;
 
 use std::collections::BTreeMap;
 
+pub use callback_config::{
+    CallbackConfig, CsvLoggerConfig, EarlyStoppingConfig, ModelCheckpointConfig,
+    ReduceLrOnPlateauConfig,
+};
 pub use csv_logger::CsvLogger;
 pub use early_stopping::EarlyStopping;
 pub use model_checkpoint::ModelCheckpoint;
