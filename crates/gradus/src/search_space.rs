@@ -173,6 +173,12 @@ impl SearchSpace {
         self.with(name, d)
     }
 
+    /// A hyperopt expression ([`hp`](crate::hp)), as hyperopt's space dict entry
+    /// `{'lr': hp.loguniform('lr', -5, 0)}` is written `.param("lr", hp::loguniform(-5.0, 0.0))`.
+    pub fn param(self, name: &str, expr: crate::hp::Expr) -> SearchSpace {
+        self.with(name, expr.to_distribution(name))
+    }
+
     /// Any distribution of the tuner, checked and normalised as
     /// [`Distribution::validated`] does.
     pub fn distribution(self, name: &str, d: Distribution) -> SearchSpace {
