@@ -150,7 +150,13 @@ fn float(name: &str, spec: &Map<String, Value>, log: bool) -> Result<Distributio
             CliError::usage(format!("`step` must be a positive number, got {v}"))
         })?),
     };
-    Ok(Distribution::float(name, low, high, log, step)?)
+    Ok(Distribution::Float {
+        low,
+        high,
+        log,
+        step,
+    }
+    .validated(name)?)
 }
 
 fn int(name: &str, spec: &Map<String, Value>, log: bool) -> Result<Distribution> {
@@ -161,7 +167,13 @@ fn int(name: &str, spec: &Map<String, Value>, log: bool) -> Result<Distribution>
             CliError::usage(format!("`step` of an int must be a whole number, got {v}"))
         })?,
     };
-    Ok(Distribution::int(name, low, high, log, step)?)
+    Ok(Distribution::Int {
+        low,
+        high,
+        log,
+        step,
+    }
+    .validated(name)?)
 }
 
 fn choice(name: &str, spec: &Map<String, Value>) -> Result<Distribution> {
@@ -252,11 +264,8 @@ mod tests {
                 ]
             }
         );
-        assert_eq!(d(1), Distribution::int("k", 1, 64, true, 1).unwrap());
-        assert_eq!(
-            d(2),
-            Distribution::float("lr", 1e-5, 1.0, true, None).unwrap()
-        );
+        assert_eq!(d(1), Distribution::int_log("k", 1, 64).unwrap());
+        assert_eq!(d(2), Distribution::float_log("lr", 1e-5, 1.0).unwrap());
         // 0..10 by 3 ends at 9, as Optuna lowers it.
         assert_eq!(
             d(4),
@@ -267,10 +276,7 @@ mod tests {
                 step: 3
             }
         );
-        assert_eq!(
-            d(5),
-            Distribution::float("x", -5.0, 5.0, false, Some(0.5)).unwrap()
-        );
+        assert_eq!(d(5), Distribution::float_step("x", -5.0, 5.0, 0.5).unwrap());
     }
 
     #[test]

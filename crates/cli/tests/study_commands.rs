@@ -316,13 +316,10 @@ fn one_shot_asks_give_tpe_the_whole_history() {
         let mut trial = study.ask().unwrap();
         let local = (
             trial
-                .suggest("n", Distribution::int("n", 1, 8, false, 1).unwrap())
+                .suggest("n", Distribution::int("n", 1, 8).unwrap())
                 .unwrap(),
             trial
-                .suggest(
-                    "x",
-                    Distribution::float("x", -10.0, 10.0, false, None).unwrap(),
-                )
+                .suggest("x", Distribution::float("x", -10.0, 10.0).unwrap())
                 .unwrap(),
         );
         assert_eq!(

@@ -11,6 +11,8 @@
 //! - [`GridSearchCv`], [`RandomizedSearchCv`] and [`TpeSearchCv`]: the searches of
 //!   scikit-learn (and hyperopt's TPE) over a [`ParamGrid`] or a [`SearchSpace`], returning
 //!   `best_params`, `best_score`, `best_model` and `cv_results`;
+//! - [`fmin`] with [`hp`] expressions: hyperopt's `fmin(objective, space, algo, max_evals)`
+//!   over a tuner study, returning the best parameters as values;
 //! - [`PruningCallback`]: reports each epoch to a tuner trial and stops unpromising ones;
 //! - [`plots`]: learning curves, optimization history and predicted-vs-actual charts as SVG
 //!   (through [`plot`]).
@@ -38,7 +40,9 @@
 mod cross_val;
 mod error;
 mod estimator;
+mod fmin;
 mod grid_search_cv;
+pub mod hp;
 pub mod plots;
 pub mod prelude;
 mod pruning;
@@ -53,6 +57,7 @@ mod tpe_search_cv;
 pub use cross_val::{CvOptions, CvResult, cross_val_score, cross_validate};
 pub use error::{Error, Result};
 pub use estimator::{BuildEstimator, Estimator};
+pub use fmin::{Algo, FminOptions, FminResult, fmin, fmin_with};
 pub use gradus_tune::Params;
 pub use grid_search_cv::GridSearchCv;
 pub use pruning::{Pruned, PruningCallback};

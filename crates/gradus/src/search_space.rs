@@ -144,30 +144,27 @@ impl SearchSpace {
 
     /// A float uniform on `[low, high]`.
     pub fn float(self, name: &str, low: f64, high: f64) -> SearchSpace {
-        self.with(name, Distribution::float(name, low, high, false, None))
+        self.with(name, Distribution::float(name, low, high))
     }
 
     /// A float log-uniform on `[low, high]` (`low > 0`).
     pub fn float_log(self, name: &str, low: f64, high: f64) -> SearchSpace {
-        self.with(name, Distribution::float(name, low, high, true, None))
+        self.with(name, Distribution::float_log(name, low, high))
     }
 
     /// A float on the grid `low, low + step, …, ≤ high`.
     pub fn float_step(self, name: &str, low: f64, high: f64, step: f64) -> SearchSpace {
-        self.with(
-            name,
-            Distribution::float(name, low, high, false, Some(step)),
-        )
+        self.with(name, Distribution::float_step(name, low, high, step))
     }
 
     /// An integer uniform on `[low, high]`.
     pub fn int(self, name: &str, low: i64, high: i64) -> SearchSpace {
-        self.with(name, Distribution::int(name, low, high, false, 1))
+        self.with(name, Distribution::int(name, low, high))
     }
 
     /// An integer log-uniform on `[low, high]` (`low ≥ 1`).
     pub fn int_log(self, name: &str, low: i64, high: i64) -> SearchSpace {
-        self.with(name, Distribution::int(name, low, high, true, 1))
+        self.with(name, Distribution::int_log(name, low, high))
     }
 
     /// One of `choices` (numbers, strings or bools).
@@ -176,9 +173,16 @@ impl SearchSpace {
         self.with(name, d)
     }
 
-    /// Any distribution of the tuner.
+    /// A hyperopt expression ([`hp`](crate::hp)), as hyperopt's space dict entry
+    /// `{'lr': hp.loguniform('lr', -5, 0)}` is written `.param("lr", hp::loguniform(-5.0, 0.0))`.
+    pub fn param(self, name: &str, expr: crate::hp::Expr) -> SearchSpace {
+        self.with(name, expr.to_distribution(name))
+    }
+
+    /// Any distribution of the tuner, checked and normalised as
+    /// [`Distribution::validated`] does.
     pub fn distribution(self, name: &str, d: Distribution) -> SearchSpace {
-        self.with(name, d.validate(name).map(|()| d.clone()))
+        self.with(name, d.validated(name))
     }
 
     /// Number of parameters.

@@ -69,6 +69,7 @@ mod export;
 mod frozen_trial;
 mod guard;
 mod heartbeat;
+mod names;
 mod optimize;
 mod param;
 mod params;

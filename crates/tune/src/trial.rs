@@ -49,12 +49,12 @@ impl Trial {
 
     /// A float uniform on `[low, high]`.
     pub fn suggest_float(&mut self, name: &str, low: f64, high: f64) -> Result<f64> {
-        self.float(name, Distribution::float(name, low, high, false, None)?)
+        self.float(name, Distribution::float(name, low, high)?)
     }
 
     /// A float log-uniform on `[low, high]` (bounds in natural space, `low > 0`).
     pub fn suggest_float_log(&mut self, name: &str, low: f64, high: f64) -> Result<f64> {
-        self.float(name, Distribution::float(name, low, high, true, None)?)
+        self.float(name, Distribution::float_log(name, low, high)?)
     }
 
     /// A float on the grid `low, low + step, …, ≤ high`.
@@ -65,25 +65,22 @@ impl Trial {
         high: f64,
         step: f64,
     ) -> Result<f64> {
-        self.float(
-            name,
-            Distribution::float(name, low, high, false, Some(step))?,
-        )
+        self.float(name, Distribution::float_step(name, low, high, step)?)
     }
 
     /// An integer uniform on `[low, high]`.
     pub fn suggest_int(&mut self, name: &str, low: i64, high: i64) -> Result<i64> {
-        self.int(name, Distribution::int(name, low, high, false, 1)?)
+        self.int(name, Distribution::int(name, low, high)?)
     }
 
     /// An integer on the grid `low, low + step, …, ≤ high`.
     pub fn suggest_int_step(&mut self, name: &str, low: i64, high: i64, step: i64) -> Result<i64> {
-        self.int(name, Distribution::int(name, low, high, false, step)?)
+        self.int(name, Distribution::int_step(name, low, high, step)?)
     }
 
     /// An integer log-uniform on `[low, high]` (`low ≥ 1`).
     pub fn suggest_int_log(&mut self, name: &str, low: i64, high: i64) -> Result<i64> {
-        self.int(name, Distribution::int(name, low, high, true, 1)?)
+        self.int(name, Distribution::int_log(name, low, high)?)
     }
 
     /// One of `choices`, returned as its own type: `&[16, 32, 64]` gives an `i64`,

@@ -243,7 +243,7 @@ fn literal_distributions_are_validated_before_sampling() {
         let recorded = &study.trials().unwrap()[0].distributions["x"];
         assert_eq!(
             *recorded,
-            Distribution::float("x", low, 0.0, false, Some(step)).unwrap()
+            Distribution::float_step("x", low, 0.0, step).unwrap()
         );
     }
 }

@@ -115,7 +115,7 @@ mod tests {
     #[test]
     fn a_lowered_range_validates_again() {
         let (low, step) = (-6.908623451483822, 2.6929957735047014);
-        let d = Distribution::float("x", low, -4.04873076899162, false, Some(step)).unwrap();
+        let d = Distribution::float_step("x", low, -4.04873076899162, step).unwrap();
         assert_eq!(d.validate("x").map_err(|e| e.to_string()), Ok(()));
     }
 
@@ -123,7 +123,7 @@ mod tests {
     // ranges narrower than that: [0, 1e-10] step 3e-11 must end at 9e-11.
     #[test]
     fn tiny_stepped_ranges_are_lowered_to_their_grid() {
-        let d = Distribution::float("x", 0.0, 1e-10, false, Some(3e-11)).unwrap();
+        let d = Distribution::float_step("x", 0.0, 1e-10, 3e-11).unwrap();
         let Distribution::Float { high, .. } = d else {
             unreachable!()
         };
@@ -135,7 +135,7 @@ mod tests {
     // more than 1e-8 steps: 96118588 steps of 1e300 must still count as on the grid.
     #[test]
     fn membership_tolerates_the_rounding_of_far_grid_points() {
-        let d = Distribution::float("x", 0.0, f64::MAX, false, Some(1e300)).unwrap();
+        let d = Distribution::float_step("x", 0.0, f64::MAX, 1e300).unwrap();
         let x = 96118588.0 * 1e300;
         assert!(d.contains(x) && !d.contains(x + 0.5e300));
     }

@@ -19,10 +19,24 @@ use std::fmt;
 /// The distribution a parameter is drawn from.
 ///
 /// Bounds are inclusive and given in natural space, also for log scales (`Float { low: 1e-5,
-/// high: 1.0, log: true, .. }`). Build them with the validating constructors
-/// ([`Distribution::float`], [`Distribution::int`], [`Distribution::categorical`]); a stepped
-/// range whose width is not a multiple of the step has `high` lowered to the last step, as Optuna
-/// does.
+/// high: 1.0, log: true, .. }`). Build them with the validating constructors, named as
+/// [`Trial`](crate::Trial)'s `suggest_*` methods and taking the parameter's name first for
+/// their errors: [`Distribution::float`], [`float_log`](Distribution::float_log),
+/// [`float_step`](Distribution::float_step), [`int`](Distribution::int),
+/// [`int_log`](Distribution::int_log), [`int_step`](Distribution::int_step),
+/// [`categorical`](Distribution::categorical); a distribution written as data (`log` and
+/// `step` read from a file) goes through [`Distribution::validated`]. A stepped range whose
+/// width is not a multiple of the step has `high` lowered to the last step, as Optuna does.
+///
+/// ```
+/// use gradus_tune::Distribution;
+/// let lr = Distribution::float_log("lr", 1e-5, 1.0)?;
+/// let units = Distribution::int_step("units", 16, 250, 16)?;
+/// assert_eq!(units, Distribution::Int { low: 16, high: 240, log: false, step: 16 });
+/// let e = Distribution::float_log("lr", 0.0, 1.0).unwrap_err();
+/// assert!(e.to_string().starts_with("parameter `lr`: a log scale needs low > 0"));
+/// # Ok::<(), gradus_tune::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Distribution {
@@ -58,8 +72,102 @@ pub enum Distribution {
 }
 
 impl Distribution {
-    /// A validated float distribution; `name` only serves the error messages.
-    pub fn float(name: &str, low: f64, high: f64, log: bool, step: Option<f64>) -> Result<Self> {
+    /// A float uniform on `[low, high]` (Optuna's `FloatDistribution(low, high)`); `name`
+    /// only serves the error messages.
+    ///
+    /// # Errors
+    /// [`Error::NonFiniteBound`] for a NaN or infinite bound, [`Error::LowGreaterThanHigh`].
+    pub fn float(name: &str, low: f64, high: f64) -> Result<Self> {
+        Self::checked_float(name, low, high, false, None)
+    }
+
+    /// A float log-uniform on `[low, high]`, bounds in natural space (`log=True`).
+    ///
+    /// # Errors
+    /// As [`Distribution::float`], and [`Error::LogNonPositiveLow`] for `low ≤ 0`.
+    pub fn float_log(name: &str, low: f64, high: f64) -> Result<Self> {
+        Self::checked_float(name, low, high, true, None)
+    }
+
+    /// A float on the grid `low, low + step, …, ≤ high` (`step=…`); a `high` off the grid is
+    /// lowered to the last grid point, as Optuna does.
+    ///
+    /// # Errors
+    /// As [`Distribution::float`]; [`Error::NonPositiveStep`] for a step that is not positive
+    /// and finite, [`Error::StepLargerThanRange`], and [`Error::TooManySteps`] for a grid of
+    /// more than 2^53 points.
+    pub fn float_step(name: &str, low: f64, high: f64, step: f64) -> Result<Self> {
+        Self::checked_float(name, low, high, false, Some(step))
+    }
+
+    /// An integer uniform on `[low, high]`.
+    ///
+    /// # Errors
+    /// [`Error::LowGreaterThanHigh`].
+    pub fn int(name: &str, low: i64, high: i64) -> Result<Self> {
+        Self::checked_int(name, low, high, false, 1)
+    }
+
+    /// An integer log-uniform on `[low, high]` (`log=True`).
+    ///
+    /// # Errors
+    /// As [`Distribution::int`], and [`Error::LogNonPositiveLow`] for `low < 1`.
+    pub fn int_log(name: &str, low: i64, high: i64) -> Result<Self> {
+        Self::checked_int(name, low, high, true, 1)
+    }
+
+    /// An integer on the grid `low, low + step, …, ≤ high`; a `high` off the grid is lowered
+    /// to the last grid point, as Optuna does.
+    ///
+    /// # Errors
+    /// As [`Distribution::int`]; [`Error::NonPositiveStep`] for `step < 1`,
+    /// [`Error::StepLargerThanRange`].
+    pub fn int_step(name: &str, low: i64, high: i64, step: i64) -> Result<Self> {
+        Self::checked_int(name, low, high, false, step)
+    }
+
+    /// One of `choices`, in order. Float choices must be finite.
+    ///
+    /// # Errors
+    /// [`Error::EmptyChoices`], [`Error::NonFiniteValue`].
+    pub fn categorical(name: &str, choices: Vec<ParamValue>) -> Result<Self> {
+        check_choices(name, &choices)?;
+        Ok(Distribution::Categorical { choices })
+    }
+
+    /// A distribution written as data (a literal, a deserialized one, `log` and `step` read
+    /// from a file) as its constructor builds it: checked, with a stepped `high` lowered to
+    /// the grid.
+    ///
+    /// ```
+    /// use gradus_tune::Distribution;
+    /// let d = Distribution::Int { low: 0, high: 10, log: false, step: 3 }.validated("n")?;
+    /// assert_eq!(d, Distribution::int_step("n", 0, 10, 3)?);
+    /// let e = Distribution::Float { low: 1.0, high: 2.0, log: true, step: Some(0.5) }.validated("x");
+    /// assert!(e.unwrap_err().to_string().contains("parameter `x`"));
+    /// # Ok::<(), gradus_tune::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The constructors' errors, naming `name`; [`Error::LogWithStep`] for a float with
+    /// both, or an int with `log` and a step other than 1.
+    pub fn validated(self, name: &str) -> Result<Self> {
+        match self.normalized(name)? {
+            Cow::Owned(d) => Ok(d),
+            Cow::Borrowed(_) => Ok(self),
+        }
+    }
+
+    /// The float checks of every constructor: finite bounds, `low ≤ high`, `low > 0` on a log
+    /// scale, no step on a log scale, a positive step no wider than the range and of at most
+    /// 2^53 points; `high` lowered to the grid.
+    fn checked_float(
+        name: &str,
+        low: f64,
+        high: f64,
+        log: bool,
+        step: Option<f64>,
+    ) -> Result<Self> {
         if !low.is_finite() || !high.is_finite() {
             return Err(Error::NonFiniteBound {
                 name: name.into(),
@@ -121,8 +229,9 @@ impl Distribution {
         })
     }
 
-    /// A validated integer distribution; `name` only serves the error messages.
-    pub fn int(name: &str, low: i64, high: i64, log: bool, step: i64) -> Result<Self> {
+    /// The integer checks of every constructor: `low ≤ high`, `low ≥ 1` and step 1 on a log
+    /// scale, a positive step no wider than the range; `high` lowered to the grid.
+    fn checked_int(name: &str, low: i64, high: i64, log: bool, step: i64) -> Result<Self> {
         if low > high {
             return Err(Error::LowGreaterThanHigh {
                 name: name.into(),
@@ -163,13 +272,6 @@ impl Distribution {
         })
     }
 
-    /// A validated categorical distribution; `name` only serves the error messages. Float
-    /// choices must be finite ([`Error::NonFiniteValue`]).
-    pub fn categorical(name: &str, choices: Vec<ParamValue>) -> Result<Self> {
-        check_choices(name, &choices)?;
-        Ok(Distribution::Categorical { choices })
-    }
-
     /// Checks a distribution that did not come from the constructors (built as a literal or
     /// deserialized): the constructors' checks, without copying the choices.
     pub fn validate(&self, name: &str) -> Result<()> {
@@ -185,13 +287,13 @@ impl Distribution {
                 high,
                 log,
                 step,
-            } => Distribution::float(name, low, high, log, step).map(Cow::Owned),
+            } => Distribution::checked_float(name, low, high, log, step).map(Cow::Owned),
             Distribution::Int {
                 low,
                 high,
                 log,
                 step,
-            } => Distribution::int(name, low, high, log, step).map(Cow::Owned),
+            } => Distribution::checked_int(name, low, high, log, step).map(Cow::Owned),
             Distribution::Categorical { ref choices } => {
                 check_choices(name, choices).map(|()| Cow::Borrowed(self))
             }
@@ -314,25 +416,39 @@ mod tests {
 
     #[test]
     fn invalid_ranges_are_errors_that_say_so() {
-        let e = Distribution::float("x", 2.0, 1.0, false, None).unwrap_err();
+        let e = Distribution::float("x", 2.0, 1.0).unwrap_err();
         assert!(matches!(e, Error::LowGreaterThanHigh { .. }), "{e}");
-        let e = Distribution::float("lr", 0.0, 1.0, true, None).unwrap_err();
+        let e = Distribution::float_log("lr", 0.0, 1.0).unwrap_err();
         assert!(e.to_string().contains("log scale needs low > 0"), "{e}");
-        let e = Distribution::float("x", 0.0, 1.0, false, Some(2.0)).unwrap_err();
+        let e = Distribution::float_step("x", 0.0, 1.0, 2.0).unwrap_err();
         assert!(matches!(e, Error::StepLargerThanRange { .. }), "{e}");
-        let e = Distribution::float("x", 0.0, 1.0, false, Some(0.0)).unwrap_err();
+        let e = Distribution::float_step("x", 0.0, 1.0, 0.0).unwrap_err();
         assert!(matches!(e, Error::NonPositiveStep { .. }), "{e}");
-        let e = Distribution::float("x", 1.0, 2.0, true, Some(0.5)).unwrap_err();
+        let e = Distribution::Float {
+            low: 1.0,
+            high: 2.0,
+            log: true,
+            step: Some(0.5),
+        }
+        .validated("x")
+        .unwrap_err();
         assert!(matches!(e, Error::LogWithStep { .. }), "{e}");
-        let e = Distribution::float("x", f64::NAN, 2.0, false, None).unwrap_err();
+        let e = Distribution::float("x", f64::NAN, 2.0).unwrap_err();
         assert!(matches!(e, Error::NonFiniteBound { .. }), "{e}");
-        let e = Distribution::int("n", 0, 10, true, 1).unwrap_err();
+        let e = Distribution::int_log("n", 0, 10).unwrap_err();
         assert!(matches!(e, Error::LogNonPositiveLow { .. }), "{e}");
-        let e = Distribution::int("n", 1, 10, true, 2).unwrap_err();
+        let e = Distribution::Int {
+            low: 1,
+            high: 10,
+            log: true,
+            step: 2,
+        }
+        .validated("n")
+        .unwrap_err();
         assert!(matches!(e, Error::LogWithStep { .. }), "{e}");
-        let e = Distribution::int("n", 0, 3, false, 4).unwrap_err();
+        let e = Distribution::int_step("n", 0, 3, 4).unwrap_err();
         assert!(matches!(e, Error::StepLargerThanRange { .. }), "{e}");
-        let e = Distribution::int("n", 0, 3, false, 0).unwrap_err();
+        let e = Distribution::int_step("n", 0, 3, 0).unwrap_err();
         assert!(matches!(e, Error::NonPositiveStep { .. }), "{e}");
         let e = Distribution::categorical("act", vec![]).unwrap_err();
         assert!(matches!(e, Error::EmptyChoices { .. }), "{e}");
@@ -340,7 +456,7 @@ mod tests {
 
     #[test]
     fn stepped_high_is_lowered_to_the_grid() {
-        let d = Distribution::int("n", 0, 10, false, 3).unwrap();
+        let d = Distribution::int_step("n", 0, 10, 3).unwrap();
         assert_eq!(
             d,
             Distribution::Int {
@@ -350,13 +466,13 @@ mod tests {
                 step: 3
             }
         );
-        let d = Distribution::float("x", 0.0, 1.0, false, Some(0.3)).unwrap();
+        let d = Distribution::float_step("x", 0.0, 1.0, 0.3).unwrap();
         let Distribution::Float { high, .. } = d else {
             unreachable!()
         };
         assert!((high - 0.9).abs() < 1e-12, "{high}");
         // Exact multiples stay as given despite floating-point division error.
-        let d = Distribution::float("x", 0.0, 0.3, false, Some(0.1)).unwrap();
+        let d = Distribution::float_step("x", 0.0, 0.3, 0.1).unwrap();
         assert_eq!(
             d,
             Distribution::Float {
@@ -368,7 +484,7 @@ mod tests {
         );
         // A single-valued range accepts any positive step.
         assert!(
-            Distribution::float("x", 1.0, 1.0, false, Some(5.0))
+            Distribution::float_step("x", 1.0, 1.0, 5.0)
                 .unwrap()
                 .is_single()
         );
@@ -376,10 +492,10 @@ mod tests {
 
     #[test]
     fn compatibility_allows_new_ranges_but_not_new_kinds() {
-        let a = Distribution::float("x", 0.0, 1.0, false, None).unwrap();
-        let b = Distribution::float("x", 0.0, 5.0, false, None).unwrap();
-        let c = Distribution::float("x", 0.1, 5.0, true, None).unwrap();
-        let d = Distribution::int("x", 0, 5, false, 1).unwrap();
+        let a = Distribution::float("x", 0.0, 1.0).unwrap();
+        let b = Distribution::float("x", 0.0, 5.0).unwrap();
+        let c = Distribution::float_log("x", 0.1, 5.0).unwrap();
+        let d = Distribution::int("x", 0, 5).unwrap();
         assert!(a.check_compatible("x", &b).is_ok());
         assert!(a.check_compatible("x", &c).is_err());
         assert!(a.check_compatible("x", &d).is_err());
@@ -387,7 +503,7 @@ mod tests {
 
     #[test]
     fn serde_names_the_kind() {
-        let d = Distribution::int("n", 1, 8, true, 1).unwrap();
+        let d = Distribution::int_log("n", 1, 8).unwrap();
         assert_eq!(
             serde_json::to_string(&d).unwrap(),
             r#"{"type":"int","low":1,"high":8,"log":true,"step":1}"#

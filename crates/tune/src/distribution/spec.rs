@@ -75,7 +75,13 @@ impl DistributionSpec {
             ));
         }
         if let Some([low, high]) = self.float {
-            return Distribution::float(name, low, high, self.log, self.step);
+            return Distribution::Float {
+                low,
+                high,
+                log: self.log,
+                step: self.step,
+            }
+            .validated(name);
         }
         if let Some([low, high]) = self.int {
             let step = match self.step {
@@ -87,7 +93,13 @@ impl DistributionSpec {
                     )));
                 }
             };
-            return Distribution::int(name, low, high, self.log, step);
+            return Distribution::Int {
+                low,
+                high,
+                log: self.log,
+                step,
+            }
+            .validated(name);
         }
         if self.log || self.step.is_some() {
             return Err(bad("`log` and `step` do not apply to a choice".into()));

@@ -152,26 +152,26 @@ mod tests {
         assert_eq!(d.to_internal(&"gelu".into()), None);
         assert_eq!(d.from_internal(1.0), Some(ParamValue::from("tanh")));
         assert_eq!(d.from_internal(2.0), None);
-        let d = Distribution::int("n", 1, 9, false, 2).unwrap();
+        let d = Distribution::int_step("n", 1, 9, 2).unwrap();
         assert!(d.contains(5.0) && !d.contains(4.0) && !d.contains(11.0));
         assert_eq!(d.from_internal(4.9999), Some(ParamValue::Int(5)));
-        let d = Distribution::float("x", 0.0, 1.0, false, Some(0.25)).unwrap();
+        let d = Distribution::float_step("x", 0.0, 1.0, 0.25).unwrap();
         assert!(d.contains(0.75) && !d.contains(0.7));
     }
 
     // Optuna's to_internal_repr raises for NaN and for non-positive values on a log scale.
     #[test]
     fn nan_and_non_positive_log_values_do_not_fit() {
-        let x = Distribution::float("x", 0.0, 1.0, false, None).unwrap();
+        let x = Distribution::float("x", 0.0, 1.0).unwrap();
         assert_eq!(x.to_internal(&ParamValue::Float(f64::NAN)), None);
         assert_eq!(
             x.to_internal(&ParamValue::Float(f64::INFINITY)),
             Some(f64::INFINITY)
         );
         assert!(!x.contains_value(&ParamValue::Float(f64::INFINITY)));
-        let lr = Distribution::float("lr", 1e-5, 1.0, true, None).unwrap();
+        let lr = Distribution::float_log("lr", 1e-5, 1.0).unwrap();
         assert_eq!(lr.to_internal(&ParamValue::Float(0.0)), None);
-        let n = Distribution::int("n", 1, 8, true, 1).unwrap();
+        let n = Distribution::int_log("n", 1, 8).unwrap();
         assert_eq!(n.to_internal(&ParamValue::Int(0)), None);
         assert_eq!(n.to_internal(&ParamValue::Int(20)), Some(20.0));
     }
@@ -179,7 +179,7 @@ mod tests {
     #[test]
     fn ints_beyond_2_pow_53_are_exact() {
         let big = (1i64 << 62) + 1;
-        let d = Distribution::int("n", 1, i64::MAX, false, 2).unwrap();
+        let d = Distribution::int_step("n", 1, i64::MAX, 2).unwrap();
         assert!(d.contains_value(&ParamValue::Int(big)));
         assert!(!d.contains_value(&ParamValue::Int(big + 1)));
         assert_eq!(
@@ -187,7 +187,7 @@ mod tests {
             Some(ParamValue::Int(big))
         );
         assert_eq!(d.value_near(big as f64), Some(ParamValue::Int(big)));
-        let full = Distribution::int("m", i64::MIN, i64::MAX, false, 1).unwrap();
+        let full = Distribution::int("m", i64::MIN, i64::MAX).unwrap();
         assert_eq!(full.value_near(f64::MAX), Some(ParamValue::Int(i64::MAX)));
         assert_eq!(full.value_near(-f64::MAX), Some(ParamValue::Int(i64::MIN)));
         assert!(full.contains(i64::MIN as f64) && full.contains_value(&ParamValue::Int(i64::MAX)));
@@ -195,7 +195,7 @@ mod tests {
 
     #[test]
     fn value_near_clamps_into_the_distribution() {
-        let x = Distribution::float("x", -1.0, 1.0, false, None).unwrap();
+        let x = Distribution::float("x", -1.0, 1.0).unwrap();
         assert_eq!(x.value_near(5.0), Some(ParamValue::Float(1.0)));
         assert_eq!(x.value_near(f64::NAN), Some(ParamValue::Float(-1.0)));
         let c = Distribution::categorical("c", vec![1.into(), 2.into()]).unwrap();

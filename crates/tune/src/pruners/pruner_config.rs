@@ -3,16 +3,18 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{
     HyperbandConfig, HyperbandPruner, MedianPruner, NopPruner, PercentileConfig, PercentilePruner,
     Pruner, SuccessiveHalvingConfig, SuccessiveHalvingPruner,
 };
 use crate::error::{Error, Result};
+use crate::names;
 
 /// Which pruner a study uses, with its settings: `{ type = "median", n_warmup_steps = 5 }`
-/// in TOML, `"median"`, `"none"`, … as a string ([`FromStr`], Optuna's defaults). Build it
+/// in TOML, `"median"`, `"none"`, … as a string ([`FromStr`] and serde, Optuna's defaults). An
+/// unknown kind is an error listing the valid ones nearest first. Build it
 /// with [`PrunerConfig::build`] and hand the result to
 /// [`StudyBuilder::pruner`](crate::StudyBuilder::pruner).
 ///
@@ -24,7 +26,7 @@ use crate::error::{Error, Result};
 /// let study = gradus_tune::Study::builder().pruner(c.build()?).seed(0).build()?;
 /// # Ok::<(), gradus_tune::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PrunerConfig {
@@ -39,6 +41,37 @@ pub enum PrunerConfig {
     SuccessiveHalving(SuccessiveHalvingConfig),
     /// Hyperband ([`HyperbandPruner`]).
     Hyperband(HyperbandConfig),
+}
+
+/// The derived serde form of [`PrunerConfig`], read once its `type` is known to be valid.
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Tagged {
+    None,
+    Median(PercentileConfig),
+    Percentile(PercentileConfig),
+    SuccessiveHalving(SuccessiveHalvingConfig),
+    Hyperband(HyperbandConfig),
+}
+
+impl From<Tagged> for PrunerConfig {
+    fn from(t: Tagged) -> PrunerConfig {
+        match t {
+            Tagged::None => PrunerConfig::None,
+            Tagged::Median(c) => PrunerConfig::Median(c),
+            Tagged::Percentile(c) => PrunerConfig::Percentile(c),
+            Tagged::SuccessiveHalving(c) => PrunerConfig::SuccessiveHalving(c),
+            Tagged::Hyperband(c) => PrunerConfig::Hyperband(c),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PrunerConfig {
+    /// A table with `type` (one of [`PrunerConfig::NAMES`]) and the settings, or a name that
+    /// [`FromStr`] accepts.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        names::deserialize_tagged::<D, PrunerConfig, Tagged>(d, "pruner", &Self::NAMES)
+    }
 }
 
 impl Default for PrunerConfig {
@@ -104,12 +137,7 @@ impl FromStr for PrunerConfig {
                 "percentile" => PrunerConfig::Percentile(PercentileConfig::default()),
                 "successive_halving" => PrunerConfig::SuccessiveHalving(Default::default()),
                 "hyperband" => PrunerConfig::Hyperband(Default::default()),
-                _ => {
-                    return Err(Error::InvalidConfig {
-                        name: "pruner",
-                        reason: format!("unknown pruner `{s}`; valid: {}", Self::NAMES.join(", ")),
-                    });
-                }
+                _ => return Err(names::unknown("pruner", s, &Self::NAMES)),
             },
         )
     }
@@ -129,7 +157,23 @@ mod tests {
             assert_eq!(serde_json::from_str::<PrunerConfig>(&json).unwrap(), c);
         }
         let e = "medain".parse::<PrunerConfig>().unwrap_err().to_string();
-        assert!(e.contains("medain") && e.contains("median"), "{e}");
+        assert!(
+            e.contains("unknown pruner `medain`; did you mean `median`? valid: median, "),
+            "{e}"
+        );
+        let e = "hyperbnd".parse::<PrunerConfig>().unwrap_err().to_string();
+        assert!(e.contains("valid: hyperband, "), "{e}");
+        let e = serde_json::from_str::<PrunerConfig>(r#"{"type": "percentil", "percentile": 30}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("did you mean `percentile`? valid: percentile, "),
+            "{e}"
+        );
+        assert_eq!(
+            serde_json::from_str::<PrunerConfig>(r#""hyperband""#).unwrap(),
+            PrunerConfig::Hyperband(Default::default())
+        );
     }
 
     #[test]

@@ -136,7 +136,7 @@ mod tests {
 
     #[test]
     fn integers_with_step_hit_every_grid_point_equally() {
-        let d = Distribution::int("n", 2, 10, false, 2).unwrap(); // 2, 4, 6, 8, 10
+        let d = Distribution::int_step("n", 2, 10, 2).unwrap(); // 2, 4, 6, 8, 10
         let n = 20_000;
         let mut counts = [0usize; 5];
         for v in draws(&d, n) {
@@ -151,7 +151,7 @@ mod tests {
 
     #[test]
     fn log_floats_are_uniform_in_log_space() {
-        let d = Distribution::float("lr", 1e-4, 1.0, true, None).unwrap();
+        let d = Distribution::float_log("lr", 1e-4, 1.0).unwrap();
         let n = 20_000;
         let mut counts = [0usize; 4]; // decades [1e-4,1e-3), …, [1e-1,1]
         for v in draws(&d, n) {
@@ -164,7 +164,7 @@ mod tests {
 
     #[test]
     fn floats_cover_the_range_uniformly() {
-        let d = Distribution::float("x", -2.0, 2.0, false, None).unwrap();
+        let d = Distribution::float("x", -2.0, 2.0).unwrap();
         let n = 20_000;
         let mut counts = [0usize; 8];
         for v in draws(&d, n) {
@@ -195,7 +195,7 @@ mod tests {
     #[test]
     fn log_ints_are_roughly_log_uniform_and_in_range() {
         // Mass of value v under the log-uniform law on [ln 0.5, ln 8.5]: ln((v+.5)/(v-.5))/ln 17.
-        let d = Distribution::int("units", 1, 8, true, 1).unwrap();
+        let d = Distribution::int_log("units", 1, 8).unwrap();
         let n = 40_000;
         let mut counts = [0usize; 8];
         for v in draws(&d, n) {

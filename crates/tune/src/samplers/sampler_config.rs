@@ -4,14 +4,17 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{GridSampler, RandomSampler, Sampler, TpeConfig, TpeSampler};
 use crate::error::{Error, Result};
+use crate::names;
 use crate::param::ParamValue;
 
 /// Which sampler a study uses, with its settings: `{ type = "tpe", n_startup_trials = 20 }`
-/// in TOML, `"tpe"` / `"random"` as a string ([`FromStr`], defaults). Build it with
+/// in TOML, `"tpe"` / `"random"` as a string ([`FromStr`] and serde, defaults). An unknown
+/// kind is an error listing the valid ones nearest first (`unknown sampler `tpee`; did you
+/// mean `tpe`? valid: tpe, random`). Build it with
 /// [`SamplerConfig::build`] and hand the result to
 /// [`StudyBuilder::sampler`](crate::StudyBuilder::sampler).
 ///
@@ -25,7 +28,7 @@ use crate::param::ParamValue;
 /// let study = gradus_tune::Study::builder().sampler(c.build()?).seed(0).build()?;
 /// # Ok::<(), gradus_tune::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum SamplerConfig {
@@ -40,6 +43,35 @@ pub enum SamplerConfig {
     },
 }
 
+/// The derived serde form of [`SamplerConfig`], read once its `type` is known to be valid.
+#[derive(Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Tagged {
+    Random,
+    Tpe(TpeConfig),
+    Grid {
+        grid: BTreeMap<String, Vec<ParamValue>>,
+    },
+}
+
+impl From<Tagged> for SamplerConfig {
+    fn from(t: Tagged) -> SamplerConfig {
+        match t {
+            Tagged::Random => SamplerConfig::Random,
+            Tagged::Tpe(c) => SamplerConfig::Tpe(c),
+            Tagged::Grid { grid } => SamplerConfig::Grid { grid },
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SamplerConfig {
+    /// A table with `type` (one of [`SamplerConfig::KINDS`]) and the settings, or a name
+    /// that [`FromStr`] accepts.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        names::deserialize_tagged::<D, SamplerConfig, Tagged>(d, "sampler", &Self::KINDS)
+    }
+}
+
 impl Default for SamplerConfig {
     /// TPE with Optuna 5's defaults (Optuna's default sampler).
     fn default() -> Self {
@@ -50,6 +82,9 @@ impl Default for SamplerConfig {
 impl SamplerConfig {
     /// The names [`FromStr`] accepts.
     pub const NAMES: [&'static str; 2] = ["random", "tpe"];
+
+    /// The kinds the serde form's `type` takes: [`SamplerConfig::NAMES`] and `grid`.
+    pub const KINDS: [&'static str; 3] = ["random", "tpe", "grid"];
 
     /// The sampler.
     ///
@@ -93,10 +128,7 @@ impl FromStr for SamplerConfig {
                 reason: "a grid sampler needs its grid: give `{ type = \"grid\", grid = { ... } }`"
                     .into(),
             }),
-            _ => Err(Error::InvalidConfig {
-                name: "sampler",
-                reason: format!("unknown sampler `{s}`; valid: {}", Self::NAMES.join(", ")),
-            }),
+            _ => Err(names::unknown("sampler", s, &Self::NAMES)),
         }
     }
 }
@@ -113,7 +145,12 @@ mod tests {
             assert!(c.build().is_ok());
         }
         let e = "tpee".parse::<SamplerConfig>().unwrap_err().to_string();
-        assert!(e.contains("random, tpe"), "{e}");
+        assert!(
+            e.ends_with("unknown sampler `tpee`; did you mean `tpe`? valid: tpe, random"),
+            "{e}"
+        );
+        let e = "randon".parse::<SamplerConfig>().unwrap_err().to_string();
+        assert!(e.ends_with("valid: random, tpe"), "{e}");
         assert!("grid".parse::<SamplerConfig>().is_err());
     }
 
@@ -129,6 +166,31 @@ mod tests {
         assert_eq!(back, c);
         let bad = serde_json::from_str::<SamplerConfig>(r#"{"type": "annealing"}"#);
         assert!(bad.unwrap_err().to_string().contains("annealing"));
+        let typo =
+            serde_json::from_str::<SamplerConfig>(r#"{"n_startup_trials": 5, "type": "tpee"}"#);
+        let e = typo.unwrap_err().to_string();
+        assert!(
+            e.contains("did you mean `tpe`? valid: tpe, grid, random"),
+            "{e}"
+        );
+        let untyped = serde_json::from_str::<SamplerConfig>(r#"{"n_startup_trials": 5}"#);
+        assert!(
+            untyped
+                .unwrap_err()
+                .to_string()
+                .contains("give its kind as `type`")
+        );
+        // The tag may follow the settings, and a bare name is the default settings.
+        let c: SamplerConfig =
+            serde_json::from_str(r#"{"n_startup_trials": 5, "type": "tpe"}"#).unwrap();
+        let SamplerConfig::Tpe(tpe) = &c else {
+            unreachable!()
+        };
+        assert_eq!(tpe.n_startup_trials, 5);
+        assert_eq!(
+            serde_json::from_str::<SamplerConfig>(r#""random""#).unwrap(),
+            SamplerConfig::Random
+        );
         let empty: SamplerConfig = serde_json::from_str(r#"{"type": "grid", "grid": {}}"#).unwrap();
         assert!(empty.build().is_err());
     }

@@ -50,10 +50,10 @@ mod tests {
 
     #[test]
     fn keeps_common_equal_distributions_only() {
-        let x = Distribution::float("x", 0.0, 1.0, false, None).unwrap();
-        let x2 = Distribution::float("x", 0.0, 2.0, false, None).unwrap();
-        let y = Distribution::int("y", 0, 3, false, 1).unwrap();
-        let one = Distribution::int("c", 1, 1, false, 1).unwrap();
+        let x = Distribution::float("x", 0.0, 1.0).unwrap();
+        let x2 = Distribution::float("x", 0.0, 2.0).unwrap();
+        let y = Distribution::int("y", 0, 3).unwrap();
+        let one = Distribution::int("c", 1, 1).unwrap();
         let trials = vec![
             trial(
                 TrialState::Complete,

@@ -42,7 +42,7 @@ pub fn run_all(make: impl Fn() -> Arc<dyn Storage>) {
 }
 
 fn float01() -> Distribution {
-    Distribution::float("x", 0.0, 1.0, false, None).expect("valid distribution")
+    Distribution::float("x", 0.0, 1.0).expect("valid distribution")
 }
 
 /// Studies are created once per name, found by name, and keep their direction and attributes.
@@ -230,10 +230,10 @@ pub fn params_and_distribution_compatibility(s: &dyn Storage) {
     let t1 = s
         .create_trial(study, TrialState::Running, BTreeMap::new())
         .unwrap();
-    let wider = Distribution::float("x", 0.0, 10.0, false, None).unwrap();
+    let wider = Distribution::float("x", 0.0, 10.0).unwrap();
     s.set_trial_param(t1.id, "x", &ParamValue::Float(5.0), &wider)
         .expect("a new range for the same name is allowed");
-    let int = Distribution::int("act", 0, 3, false, 1).unwrap();
+    let int = Distribution::int("act", 0, 3).unwrap();
     assert!(
         matches!(
             s.set_trial_param(t1.id, "act", &ParamValue::Int(1), &int),

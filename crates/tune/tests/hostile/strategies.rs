@@ -78,12 +78,12 @@ impl Spec {
 
     pub(crate) fn distribution(&self, name: &str) -> gradus_tune::Result<Distribution> {
         match self.clone() {
-            Spec::Float(a, b) => Distribution::float(name, a, b, false, None),
-            Spec::FloatLog(a, b) => Distribution::float(name, a, b, true, None),
-            Spec::FloatStep(a, b, s) => Distribution::float(name, a, b, false, Some(s)),
-            Spec::Int(a, b) => Distribution::int(name, a, b, false, 1),
-            Spec::IntStep(a, b, s) => Distribution::int(name, a, b, false, s),
-            Spec::IntLog(a, b) => Distribution::int(name, a, b, true, 1),
+            Spec::Float(a, b) => Distribution::float(name, a, b),
+            Spec::FloatLog(a, b) => Distribution::float_log(name, a, b),
+            Spec::FloatStep(a, b, s) => Distribution::float_step(name, a, b, s),
+            Spec::Int(a, b) => Distribution::int(name, a, b),
+            Spec::IntStep(a, b, s) => Distribution::int_step(name, a, b, s),
+            Spec::IntLog(a, b) => Distribution::int_log(name, a, b),
             Spec::Categorical(c) => Distribution::categorical(name, c),
         }
     }

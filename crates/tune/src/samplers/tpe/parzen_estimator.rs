@@ -479,7 +479,7 @@ mod tests {
     //   -> mu [2, 9, 3, 5, 5], sigma [1, 4, 2, 4, 10], weights [0.2]*5
     #[test]
     fn bandwidths_follow_optunas_neighbour_rule_and_magic_clip() {
-        let d = Distribution::float("x", 0.0, 10.0, false, None).unwrap();
+        let d = Distribution::float("x", 0.0, 10.0).unwrap();
         let pe = est(&[2.0, 9.0, 3.0, 5.0], &d, &TpeConfig::default());
         let n = pe.numerical(0).unwrap();
         close(&n.mus, &[2.0, 9.0, 3.0, 5.0, 5.0], 0.0);
@@ -496,7 +496,7 @@ mod tests {
     //      sigma [1.3862943611198906, 1.3862943611198906, 0.9162907318741553, 0.9162907318741553, 3.044522437723423]
     #[test]
     fn log_int_kernels_live_in_log_space_with_half_step_padding() {
-        let d = Distribution::int("n", 1, 10, true, 1).unwrap();
+        let d = Distribution::int_log("n", 1, 10).unwrap();
         let pe = est(&[1.0, 4.0, 4.0, 10.0], &d, &TpeConfig::default());
         let n = pe.numerical(0).unwrap();
         let prior = 0.5 * (0.5f64.ln() + 10.5f64.ln());
@@ -557,7 +557,7 @@ mod tests {
     //   [2, 4, 2, 2, 10].
     #[test]
     fn watanabe_bandwidths_insert_the_prior_and_keep_endpoints() {
-        let d = Distribution::float("x", 0.0, 10.0, false, None).unwrap();
+        let d = Distribution::float("x", 0.0, 10.0).unwrap();
         let pe = est(
             &[2.0, 9.0, 3.0, 5.0],
             &d,
@@ -575,7 +575,7 @@ mod tests {
     //   -> [-2.391649540053917, -1.9538121393820433, -2.5725946986147123]
     #[test]
     fn continuous_log_pdf_matches_optuna() {
-        let d = Distribution::float("x", 0.0, 10.0, false, None).unwrap();
+        let d = Distribution::float("x", 0.0, 10.0).unwrap();
         let pe = est(&[2.0, 9.0, 3.0, 5.0], &d, &TpeConfig::default());
         close(
             &pe.log_pdf(&[vec![0.5, 3.0, 7.5]]),
@@ -590,7 +590,7 @@ mod tests {
     //   -> [-2.367915434717913, -1.9019483439112983, -2.3282810421870437]
     #[test]
     fn discrete_and_categorical_joint_log_pdf_matches_optuna() {
-        let n = Distribution::int("n", 0, 6, false, 2).unwrap();
+        let n = Distribution::int_step("n", 0, 6, 2).unwrap();
         let c = Distribution::categorical("c", vec![true.into(), false.into()]).unwrap();
         let pe = ParzenEstimator::new(
             &[vec![2.0, 4.0, 4.0], vec![1.0, 0.0, 1.0]],
@@ -615,7 +615,7 @@ mod tests {
         let mut order: Vec<u32> = (0..obs.len() as u32).collect();
         order.sort_by(|&a, &b| obs[a as usize].total_cmp(&obs[b as usize]).then(a.cmp(&b)));
         for rule in [TpeConfig::default(), TpeConfig::watanabe_recommended()] {
-            let d = Distribution::float("x", -5.0, 10.0, false, None).unwrap();
+            let d = Distribution::float("x", -5.0, 10.0).unwrap();
             let w = vec![1.0; obs.len()];
             let a = ParzenEstimator::new(
                 std::slice::from_ref(&obs),
@@ -665,9 +665,9 @@ mod tests {
     // components in a mixed 4-D space it must agree with the brute force to rounding.
     #[test]
     fn pruned_log_pdf_equals_brute_force() {
-        let x = Distribution::float("x", -5.0, 5.0, false, None).unwrap();
-        let y = Distribution::float("y", 1e-3, 10.0, true, None).unwrap();
-        let n = Distribution::int("n", 0, 20, false, 2).unwrap();
+        let x = Distribution::float("x", -5.0, 5.0).unwrap();
+        let y = Distribution::float_log("y", 1e-3, 10.0).unwrap();
+        let n = Distribution::int_step("n", 0, 20, 2).unwrap();
         let c = Distribution::categorical("c", vec!["a".into(), "b".into(), "c".into()]).unwrap();
         let mut rng = crate::rng::rng_from_seed(4);
         let mut u = || crate::rng::uniform01(&mut rng);
@@ -703,8 +703,8 @@ mod tests {
 
     #[test]
     fn samples_stay_in_bounds_and_on_the_grid() {
-        let n = Distribution::int("n", 1, 100, true, 1).unwrap();
-        let x = Distribution::float("x", -1.0, 1.0, false, Some(0.25)).unwrap();
+        let n = Distribution::int_log("n", 1, 100).unwrap();
+        let x = Distribution::float_step("x", -1.0, 1.0, 0.25).unwrap();
         let pe = ParzenEstimator::new(
             &[vec![3.0, 50.0], vec![-1.0, 0.5]],
             &[&n, &x],

@@ -315,7 +315,7 @@ mod tests {
         let t = s
             .create_trial(study, TrialState::Running, Default::default())
             .unwrap();
-        let d = Distribution::float("x", 0.0, 10.0, false, None).unwrap();
+        let d = Distribution::float("x", 0.0, 10.0).unwrap();
         s.set_trial_param(t.id, "x", &ParamValue::Float(x), &d)
             .unwrap();
         s.set_trial_intermediate_value(t.id, 0, value).unwrap();
@@ -370,8 +370,8 @@ mod tests {
                     "trial {i}"
                 );
             }
-            let d = Distribution::float("x", 0.0, 10.0, false, None).unwrap();
-            let e = Distribution::int("n", 1, 64, true, 1).unwrap();
+            let d = Distribution::float("x", 0.0, 10.0).unwrap();
+            let e = Distribution::int_log("n", 1, 64).unwrap();
             let mut rng2 = crate::rng::trial_rng(2, t.number);
             let x = rel
                 .get("x")
@@ -423,9 +423,9 @@ mod pipeline_tests {
     fn estimators_match_optuna_on_a_mixed_history() {
         let s = InMemoryStorage::new();
         let study = s.create_study("s", Direction::Minimize).unwrap();
-        let x_d = Distribution::float("x", 0.0, 10.0, false, None).unwrap();
-        let y_d = Distribution::float("y", 1e-3, 1.0, true, None).unwrap();
-        let n_d = Distribution::int("n", 1, 8, false, 1).unwrap();
+        let x_d = Distribution::float("x", 0.0, 10.0).unwrap();
+        let y_d = Distribution::float_log("y", 1e-3, 1.0).unwrap();
+        let n_d = Distribution::int("n", 1, 8).unwrap();
         let c_d = Distribution::categorical("c", vec!["a".into(), "b".into(), "c".into()]).unwrap();
         for i in 0..40u64 {
             let fi = i as f64;
