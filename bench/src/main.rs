@@ -6,6 +6,7 @@ use gradus_bench::{cnn, mlp};
 
 mod augment_apply;
 mod augment_flow;
+mod csv_load;
 mod image_folder;
 mod storage;
 mod tpe;
@@ -35,6 +36,8 @@ enum Command {
     ImageFolder(image_folder::ImageFolderArgs),
     /// CNN training speed (28×28 images, two conv + pool blocks): median µs per step.
     Cnn(cnn::CnnArgs),
+    /// CSV loading speed: MB/s of `load_csv` and of the `csv` crate's raw reader.
+    Csv(csv_load::CsvArgs),
     /// Storage overhead: mean ms per ask + 5 suggestions + tell over the last 10 % of trials.
     Storage(storage::StorageArgs),
 }
@@ -49,5 +52,6 @@ fn main() -> anyhow::Result<()> {
         Command::ImageFolder(args) => image_folder::run(&args),
         Command::Cnn(args) => cnn::run(&args),
         Command::Storage(args) => storage::run(&args),
+        Command::Csv(args) => csv_load::run(&args),
     }
 }

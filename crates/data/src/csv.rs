@@ -7,10 +7,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use gradus_tensor::Tensor;
+use rayon::prelude::*;
 
 use crate::csv_cell::{cell_error, parse_cell};
 use crate::csv_options::check_delimiter;
-use crate::csv_records::Records;
+use crate::csv_records::{RecordBatch, Records, field_text};
 use crate::{CsvOptions, Dataset, Error, FeatureMatrix, Features, Result};
 
 /// Loads `path` into a [`Dataset`]: `x` holds the feature columns (`n × d`, in the order of
@@ -106,6 +107,9 @@ fn open(path: &Path) -> Result<File> {
     })
 }
 
+/// Records parsed together in parallel.
+const BATCH_RECORDS: usize = 8192;
+
 /// Whether the target column must be in the file.
 #[derive(Clone, Copy, PartialEq)]
 enum TargetMode {
@@ -138,7 +142,10 @@ fn read_table<R: Read>(
             file: records.into_file(),
         });
     }
-    let header = header_names(records.record(), records.file())?;
+    let names = (0..records.record().len())
+        .map(|c| records.field(c).map(str::to_owned))
+        .collect::<Result<Vec<_>>>()?;
+    let header = header_names(&names, records.file())?;
     let (target, features) = select_columns(&header, options, mode, records.file())?;
     let feature_names: Vec<String> = features.iter().map(|&c| header[c].clone()).collect();
 
@@ -148,29 +155,61 @@ fn read_table<R: Read>(
         x: Vec::new(),
         y: Vec::new(),
     };
-    while records.next_record()? {
-        let record = records.record();
-        if record.len() != header.len() {
-            let (line, got) = (records.line(), record.len());
+    // Records are read in batches; each batch's cells are parsed in parallel, and a batch
+    // with a bad cell is read again in order to report the first error exactly.
+    let columns: Vec<usize> = features.iter().chain(&target).copied().collect();
+    let width = columns.len();
+    let mut batch = RecordBatch::new(BATCH_RECORDS);
+    let mut cells: Vec<f32> = Vec::new();
+    while records.fill(&mut batch)? > 0 {
+        let n = batch.len;
+        let current = &batch.records[..n];
+        if let Some(i) = current.iter().position(|r| r.len() != header.len()) {
             return Err(Error::RaggedRow {
-                line,
-                file: records.into_file(),
-                got,
+                line: records.line_of_start(batch.starts[i]),
+                got: current[i].len(),
                 expected: header.len(),
+                file: records.into_file(),
             });
         }
-        for &c in features.iter().chain(&target) {
-            let value = parse_cell(&record[c]).map_err(|problem| {
-                let line = records.line();
-                cell_error(problem, records.file(), line, c, &header[c], &record[c])
-            })?;
-            if Some(c) == target {
-                table.y.push(value);
-            } else {
-                table.x.push(value);
+        cells.clear();
+        cells.resize(n * width, 0.0);
+        let bad = cells
+            .par_chunks_mut(width.max(1))
+            .zip(current.par_iter())
+            .enumerate()
+            .filter_map(|(i, (row, record))| {
+                for (slot, &c) in row.iter_mut().zip(&columns) {
+                    match field_text(record, c).map(parse_cell) {
+                        Ok(Ok(v)) => *slot = v,
+                        _ => return Some(i),
+                    }
+                }
+                None
+            })
+            .min();
+        if let Some(i) = bad {
+            let line = records.line_of_start(batch.starts[i]);
+            for &c in &columns {
+                let text = field_text(&current[i], c).map_err(|()| records.not_utf8(line, c))?;
+                if let Err(problem) = parse_cell(text) {
+                    return Err(cell_error(
+                        problem,
+                        records.file(),
+                        line,
+                        c,
+                        &header[c],
+                        text,
+                    ));
+                }
             }
         }
-        table.rows += 1;
+        let d = features.len();
+        for row in cells.chunks(width.max(1)).take(n) {
+            table.x.extend_from_slice(&row[..d]);
+            table.y.extend_from_slice(&row[d..]);
+        }
+        table.rows += n;
     }
     if table.rows == 0 {
         return Err(Error::NoRows {
@@ -181,7 +220,7 @@ fn read_table<R: Read>(
 }
 
 /// The header's column names, checked for empty and duplicate names.
-fn header_names(record: &::csv::StringRecord, file: &Path) -> Result<Vec<String>> {
+fn header_names(record: &[String], file: &Path) -> Result<Vec<String>> {
     let mut names = Vec::with_capacity(record.len());
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, name) in record.iter().enumerate() {
@@ -191,7 +230,7 @@ fn header_names(record: &::csv::StringRecord, file: &Path) -> Result<Vec<String>
                 column: i + 1,
             });
         }
-        if let Some(&first) = seen.get(name) {
+        if let Some(&first) = seen.get(name.as_str()) {
             return Err(Error::DuplicateColumn {
                 file: file.to_owned(),
                 name: name.to_owned(),
@@ -199,7 +238,7 @@ fn header_names(record: &::csv::StringRecord, file: &Path) -> Result<Vec<String>
                 second: i + 1,
             });
         }
-        seen.insert(name, i);
+        seen.insert(name.as_str(), i);
         names.push(name.to_owned());
     }
     Ok(names)

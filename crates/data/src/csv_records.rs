@@ -15,9 +15,11 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub(crate) struct Records<'a> {
     text: &'a [u8],
     reader: ::csv::Reader<&'a [u8]>,
-    record: ::csv::StringRecord,
+    record: ::csv::ByteRecord,
     /// Where a never-closed quote opens, if one does.
     open_quote: Option<usize>,
+    /// An error [`Records::fill`] met after the first record of a batch.
+    pending: Option<Error>,
     file: PathBuf,
 }
 
@@ -30,13 +32,13 @@ impl<'a> Records<'a> {
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
-            .trim(::csv::Trim::All)
             .from_reader(text);
         Records {
             text,
             reader,
-            record: ::csv::StringRecord::new(),
+            record: ::csv::ByteRecord::new(),
             open_quote: unclosed_quote(text, delimiter),
+            pending: None,
             file,
         }
     }
@@ -57,7 +59,18 @@ impl<'a> Records<'a> {
     /// [`Error::Malformed`] for invalid UTF-8; [`Error::UnclosedQuote`] for the record that
     /// runs to the end of the text because a quote in it is never closed.
     pub(crate) fn next_record(&mut self) -> Result<bool> {
-        match self.reader.read_record(&mut self.record) {
+        let mut record = std::mem::take(&mut self.record);
+        let read = self.read_into(&mut record);
+        self.record = record;
+        read
+    }
+
+    /// [`Records::next_record`] into `record` instead of the current record.
+    fn read_into(&mut self, record: &mut ::csv::ByteRecord) -> Result<bool> {
+        if let Some(e) = self.pending.take() {
+            return Err(e);
+        }
+        match self.reader.read_byte_record(record) {
             Ok(false) => return Ok(false),
             Ok(true) => {}
             Err(e) => {
@@ -81,7 +94,7 @@ impl<'a> Records<'a> {
                 });
             }
         }
-        let start = self.record_start();
+        let start = record.position().map_or(0, ::csv::Position::byte);
         let at_end = self.reader.position().byte() >= self.text.len() as u64;
         if let Some(opened) = self.open_quote.filter(|&q| at_end && q as u64 >= start) {
             return Err(Error::UnclosedQuote {
@@ -92,9 +105,64 @@ impl<'a> Records<'a> {
         Ok(true)
     }
 
-    /// The last record read.
-    pub(crate) fn record(&self) -> &::csv::StringRecord {
+    /// The last record read, as bytes (fields untrimmed).
+    pub(crate) fn record(&self) -> &::csv::ByteRecord {
         &self.record
+    }
+
+    /// Field `column` of the last record read, trimmed of surrounding whitespace, as text.
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] naming the line and column when the field is not UTF-8.
+    pub(crate) fn field(&self, column: usize) -> Result<&str> {
+        field_text(&self.record, column).map_err(|()| self.not_utf8(self.line(), column))
+    }
+
+    /// The error of a field that is not UTF-8 text.
+    pub(crate) fn not_utf8(&self, line: u64, column: usize) -> Error {
+        Error::Malformed {
+            file: self.file.clone(),
+            line,
+            message: format!("column {} is not valid UTF-8 text", column + 1),
+        }
+    }
+
+    /// Reads up to `batch.capacity` records into `batch` (reusing its buffers); returns how
+    /// many were read (fewer at the end of the text).
+    ///
+    /// # Errors
+    /// As [`Records::next_record`].
+    /// An error after the first record of a batch is kept for the next call, so that the
+    /// batch's own problems are reported first, in file order.
+    pub(crate) fn fill(&mut self, batch: &mut RecordBatch) -> Result<usize> {
+        batch.len = 0;
+        while batch.len < batch.capacity {
+            if batch.len == batch.records.len() {
+                batch.records.push(::csv::ByteRecord::new());
+                batch.starts.push(0);
+            }
+            let mut record = std::mem::take(&mut batch.records[batch.len]);
+            let read = self.read_into(&mut record);
+            let start = record.position().map_or(0, ::csv::Position::byte);
+            batch.records[batch.len] = record;
+            match read {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) if batch.len == 0 => return Err(e),
+                Err(e) => {
+                    self.pending = Some(e);
+                    break;
+                }
+            }
+            batch.starts[batch.len] = start;
+            batch.len += 1;
+        }
+        Ok(batch.len)
+    }
+
+    /// The 1-based line a record starting at byte `start` begins on.
+    pub(crate) fn line_of_start(&self, start: u64) -> u64 {
+        self.line_at(start)
     }
 
     /// The 1-based line the last record read starts on.
@@ -117,6 +185,37 @@ impl<'a> Records<'a> {
     }
 }
 
+/// Records read by [`Records::fill`], with the byte each starts at.
+pub(crate) struct RecordBatch {
+    /// The records; the first `len` are current.
+    pub records: Vec<::csv::ByteRecord>,
+    /// The byte each record starts at.
+    pub starts: Vec<u64>,
+    /// Records current.
+    pub len: usize,
+    /// Most records per fill.
+    pub capacity: usize,
+}
+
+impl RecordBatch {
+    /// An empty batch of at most `capacity` records.
+    pub(crate) fn new(capacity: usize) -> RecordBatch {
+        RecordBatch {
+            records: Vec::new(),
+            starts: Vec::new(),
+            len: 0,
+            capacity,
+        }
+    }
+}
+
+/// Field `column` of `record`, trimmed of surrounding whitespace, as text; `Err` when it is
+/// not UTF-8.
+pub(crate) fn field_text(record: &::csv::ByteRecord, column: usize) -> Result<&str, ()> {
+    let bytes = record.get(column).unwrap_or_default().trim_ascii();
+    std::str::from_utf8(bytes).map_err(|_| ())
+}
+
 /// The byte offset of a quote that opens a field and is never closed, if the text has one.
 ///
 /// Follows the csv crate's reading rules with its defaults (`"` quotes, a quote inside a
@@ -124,6 +223,9 @@ impl<'a> Records<'a> {
 /// the first byte of a field; after the closing quote the field goes on unquoted. The
 /// delimiter must not be `"`, CR or LF.
 fn unclosed_quote(text: &[u8], delimiter: u8) -> Option<usize> {
+    if !text.contains(&b'"') {
+        return None;
+    }
     #[derive(Clone, Copy)]
     enum State {
         StartField,
