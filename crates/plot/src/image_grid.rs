@@ -147,6 +147,22 @@ impl ImageGrid {
         self
     }
 
+    /// Captions the images in order, the first caption under the first image (extra
+    /// captions are ignored; images past the last caption keep theirs).
+    ///
+    /// ```
+    /// use gradus_plot::{GridImage, ImageGrid};
+    /// let img = GridImage::from_u8([1, 1, 1], vec![0]).unwrap();
+    /// let grid = ImageGrid::new(2).image(img.clone()).image(img).captions(["3", "5", "7"]);
+    /// assert_eq!(grid.images[1].1.as_deref(), Some("5"));
+    /// ```
+    pub fn captions<S: Into<String>>(mut self, captions: impl IntoIterator<Item = S>) -> ImageGrid {
+        for ((_, slot), caption) in self.images.iter_mut().zip(captions) {
+            *slot = Some(caption.into());
+        }
+        self
+    }
+
     /// Sets the size in pixels (checked when rendering).
     pub fn size(mut self, width: u32, height: u32) -> ImageGrid {
         self.size = Some((width, height));

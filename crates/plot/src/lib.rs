@@ -32,6 +32,7 @@ mod chart;
 mod error;
 mod font;
 mod image_grid;
+mod legend;
 mod output;
 mod render;
 mod series;

@@ -8,6 +8,7 @@ use plotters::prelude::*;
 use crate::chart::{Chart, Frame};
 use crate::error::Error;
 use crate::font::{self, FAMILY};
+use crate::legend;
 use crate::output;
 use crate::series::SeriesKind;
 
@@ -105,8 +106,31 @@ impl Layout {
     }
 }
 
+impl Layout {
+    /// The legend box's width and height as fractions of the plotting area (estimated from
+    /// the label lengths, with the space between the box and the axes).
+    fn legend_box(&self, (width, height): (u32, u32), frame: &Frame) -> (f64, f64) {
+        let plot_w = f64::from(width) - f64::from(self.y_area + 2 * self.margin);
+        let plot_h =
+            f64::from(height) - f64::from(self.x_area + 2 * self.margin) - self.caption * 1.3;
+        let chars = frame
+            .series
+            .iter()
+            .map(|s| s.name.chars().count())
+            .max()
+            .unwrap_or(0);
+        let m = f64::from(self.margin);
+        let box_w = f64::from(self.legend_len + self.marker * 2) + chars as f64 * self.tick * 0.6;
+        let box_h = frame.series.len() as f64 * self.tick * 1.3;
+        (
+            (box_w + 3.0 * m) / plot_w.max(1.0),
+            (box_h + 3.0 * m) / plot_h.max(1.0),
+        )
+    }
+}
+
 /// Draws `frame` on `root`: background, caption, axes, series, legend (for two series or more,
-/// in the corner with the fewest points).
+/// in the corner where it hides the least).
 fn draw<DB: DrawingBackend>(
     chart: &Chart,
     frame: &Frame,
@@ -156,7 +180,7 @@ fn draw<DB: DrawingBackend>(
     }
     if frame.series.len() > 1 {
         cc.configure_series_labels()
-            .position(emptiest_corner(frame))
+            .position(legend::best_corner(frame, l.legend_box(chart.size, frame)))
             .label_font((FAMILY, l.tick))
             .legend_area_size(l.legend_len + l.marker * 2)
             .margin(l.margin)
@@ -166,32 +190,4 @@ fn draw<DB: DrawingBackend>(
             .map_err(|e| e.to_string())?;
     }
     Ok(())
-}
-
-/// matplotlib's `loc="best"`, simplified: the corner (a third of the width, a quarter of the
-/// height) holding the fewest points; upper right on ties.
-fn emptiest_corner(frame: &Frame) -> SeriesLabelPosition {
-    use plotters::coord::ranged1d::Ranged;
-    let (xr, yr) = (frame.x.range(), frame.y.range());
-    let mut counts = [0usize; 4];
-    for (x, y) in frame.series.iter().flat_map(|s| s.points.iter()) {
-        let u = (x - xr.start) / (xr.end - xr.start);
-        let v = (y - yr.start) / (yr.end - yr.start);
-        let (left, right, top, bottom) = (u < 0.38, u > 0.62, v > 0.7, v < 0.3);
-        for (count, inside) in
-            counts
-                .iter_mut()
-                .zip([right && top, left && top, right && bottom, left && bottom])
-        {
-            *count += usize::from(inside);
-        }
-    }
-    let best = (0..4).min_by_key(|&i| counts[i]).unwrap_or(0);
-    [
-        SeriesLabelPosition::UpperRight,
-        SeriesLabelPosition::UpperLeft,
-        SeriesLabelPosition::LowerRight,
-        SeriesLabelPosition::LowerLeft,
-    ][best]
-        .clone()
 }

@@ -115,11 +115,14 @@ fn a_legend_shows_points_as_points_and_lines_as_lines() {
     assert_eq!(svg.matches("stroke=\"#FF7F0E\"").count(), 1 + 1);
 }
 
-/// The texts drawn centred (the title, the x label and the x tick labels).
+/// The texts drawn centred and upright (the title, the x label and the x tick labels).
 fn centred_texts(svg: &str) -> Vec<&str> {
     svg.split("<text")
         .skip(1)
-        .filter(|t| t[..t.find('>').unwrap()].contains("text-anchor=\"middle\""))
+        .filter(|t| {
+            let attrs = &t[..t.find('>').unwrap()];
+            attrs.contains("text-anchor=\"middle\"") && !attrs.contains("rotate(")
+        })
         .filter_map(|t| {
             let body = &t[t.find(">\n")? + 2..];
             Some(&body[..body.find("\n</text>")?])
