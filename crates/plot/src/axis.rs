@@ -79,7 +79,7 @@ impl Scale {
                 let every = names.len().div_ceil(MAX_TICKS * 2).max(1);
                 for (i, name) in names.iter().enumerate().step_by(every) {
                     scale.ticks.push(i as f64);
-                    scale.labels.push(name.clone());
+                    scale.labels.push(crate::chart::printable(name));
                 }
             }
         }

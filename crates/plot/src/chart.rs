@@ -143,7 +143,7 @@ impl Chart {
                 points.push((px, py));
             }
             series.push(Drawn {
-                name: s.name.clone(),
+                name: printable(&s.name),
                 kind: s.kind,
                 color: s.color.unwrap_or(Rgb::PALETTE[i % Rgb::PALETTE.len()]),
                 points,
@@ -161,6 +161,9 @@ impl Chart {
             })
         };
         Ok(Frame {
+            title: printable(&self.title),
+            x_label: printable(&self.x_label),
+            y_label: printable(&self.y_label),
             x: scale(Axis::X, &self.x_axis, bounds[0], width, 90)?,
             y: scale(Axis::Y, &self.y_axis, bounds[1], height, 50)?,
             series,
@@ -202,8 +205,25 @@ pub(crate) struct Drawn {
     pub(crate) points: Vec<(f64, f64)>,
 }
 
-/// A chart checked and ready to draw.
+/// `text` with the characters an SVG (XML) file cannot hold, and that no font draws
+/// (control characters, U+FFFE, U+FFFF), replaced by spaces.
+pub(crate) fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// A chart checked and ready to draw: its texts printable, its series in positions.
 pub(crate) struct Frame {
+    pub(crate) title: String,
+    pub(crate) x_label: String,
+    pub(crate) y_label: String,
     pub(crate) x: Scale,
     pub(crate) y: Scale,
     pub(crate) series: Vec<Drawn>,

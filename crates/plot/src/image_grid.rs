@@ -7,7 +7,7 @@ use plotters::backend::RGBPixel;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::chart::{MAX_SIDE, MIN_SIDE, check_size};
+use crate::chart::{MAX_SIDE, MIN_SIDE, check_size, printable};
 use crate::error::Error;
 use crate::font::{self, FAMILY};
 use crate::output::{Format, encode_png, write_atomic};
@@ -296,10 +296,11 @@ impl ImageGrid {
         let max_chars = (l.cell.0 * 5 / (font * 3)).max(1);
         for (i, (_, caption)) in self.images.iter().enumerate() {
             let Some(caption) = caption else { continue };
+            let caption = printable(caption);
             let text: String = if caption.chars().count() > max_chars {
                 caption.chars().take(max_chars - 1).chain(['…']).collect()
             } else {
-                caption.clone()
+                caption
             };
             let (x, y) = cell_origin(l, i);
             let pos = ((x + l.cell.0 / 2) as i32, (y + l.cell.1 + font / 4) as i32);

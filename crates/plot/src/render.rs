@@ -139,7 +139,7 @@ fn draw<DB: DrawingBackend>(
     let l = Layout::new(chart.size, frame);
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let mut cc = ChartBuilder::on(root)
-        .caption(&chart.title, (FAMILY, l.caption))
+        .caption(&frame.title, (FAMILY, l.caption))
         .margin(l.margin)
         .x_label_area_size(l.x_area)
         .y_label_area_size(l.y_area)
@@ -148,11 +148,11 @@ fn draw<DB: DrawingBackend>(
     let mut mesh = cc.configure_mesh();
     mesh.label_style((FAMILY, l.tick))
         .axis_desc_style((FAMILY, l.desc));
-    if !chart.x_label.is_empty() {
-        mesh.x_desc(&chart.x_label);
+    if !frame.x_label.is_empty() {
+        mesh.x_desc(&frame.x_label);
     }
-    if !chart.y_label.is_empty() {
-        mesh.y_desc(&chart.y_label);
+    if !frame.y_label.is_empty() {
+        mesh.y_desc(&frame.y_label);
     }
     mesh.draw().map_err(|e| e.to_string())?;
     for s in &frame.series {

@@ -29,7 +29,8 @@ fn axis() -> impl Strategy<Value = AxisKind> {
         3 => Just(AxisKind::Linear),
         2 => Just(AxisKind::Integer),
         1 => Just(AxisKind::Log),
-        2 => prop::collection::vec("[a-z\u{1F600}]{0,12}", 0..6).prop_map(AxisKind::Categorical),
+        2 => prop::collection::vec("[\u{0}-\u{1f}a-z&<\u{1F600}]{0,12}", 0..6)
+            .prop_map(AxisKind::Categorical),
     ]
 }
 
@@ -46,7 +47,7 @@ fn side() -> impl Strategy<Value = u32> {
 
 fn series() -> impl Strategy<Value = Series> {
     (
-        "[ -~]{0,16}",
+        "[\u{0}-\u{1f} -~]{0,16}",
         any::<bool>(),
         prop::collection::vec((value(), value()), 0..12),
     )
@@ -73,7 +74,7 @@ proptest! {
 
     #[test]
     fn charts_of_any_values_and_sizes_render_or_fail_cleanly(
-        title in "[ -~\u{e9}\u{4e2d}]{0,30}",
+        title in "[\u{0}-\u{1f} -~\u{7f}\u{e9}\u{4e2d}\u{fffe}\u{ffff}]{0,30}",
         x_axis in axis(),
         y_axis in axis(),
         series in prop::collection::vec(series(), 0..4),
@@ -91,6 +92,9 @@ proptest! {
         if let Ok(svg) = chart.to_svg() {
             let head = format!("<svg width=\"{width}\" height=\"{height}\"");
             prop_assert!(svg.starts_with(&head), "{}", &svg[..80.min(svg.len())]);
+            // Only characters XML allows.
+            let bad = |c: char| (c.is_control() && c != '\n') || c == '\u{fffe}' || c == '\u{ffff}';
+            prop_assert!(!svg.contains(bad), "{svg}");
         }
     }
 
