@@ -4,7 +4,7 @@
 //! This is the crate to depend on. It re-exports the workspace's crates as modules —
 //! [`tensor`] (tensors and math), [`nn`] (layers, losses, optimizers, `Sequential`),
 //! [`data`] (CSV, splits, scalers, folds, bundled data sets), [`tune`] (studies,
-//! samplers, pruners) and [`plot`] (SVG charts) — and joins training with tuning:
+//! samplers, pruners) and [`plot`] (PNG and SVG charts) — and joins training with tuning:
 //!
 //! - [`cross_val_score`] / [`cross_validate`]: scikit-learn's cross-validation of a model
 //!   built from parameters by an [`Estimator`] closure;
@@ -14,7 +14,8 @@
 //! - [`fmin`] with [`hp`] expressions: hyperopt's `fmin(objective, space, algo, max_evals)`
 //!   over a tuner study, returning the best parameters as values;
 //! - [`PruningCallback`]: reports each epoch to a tuner trial and stops unpromising ones;
-//! - [`plots`]: learning curves, optimization history and predicted-vs-actual charts as SVG
+//! - [`plots`]: data with a fitted line, learning curves (one chart per metric), optimization
+//!   history, parameter slices, predicted-vs-actual charts and image grids, as PNG or SVG
 //!   (through [`plot`]).
 //!
 //! [`prelude`] imports the common names at once.
@@ -99,7 +100,8 @@ pub mod tune {
     pub use gradus_tune::*;
 }
 
-/// Charts from plain series (SVG). (The `gradus-plot` crate, documented here in full.)
+/// Charts from plain series (PNG and SVG) and image grids. (The `gradus-plot` crate,
+/// documented here in full.)
 pub mod plot {
     #[doc(inline)]
     pub use gradus_plot::*;

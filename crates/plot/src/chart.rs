@@ -1,94 +1,31 @@
-//! [`Chart`] and [`Series`]: a 2-D chart as data, rendered to SVG.
+//! [`Chart`]: a 2-D chart as data (title, axis labels and kinds, series, size), and the
+//! checked `Frame` it becomes before drawing.
 
-use std::path::{Path, PathBuf};
+use crate::axis::{AxisKind, Scale};
+use crate::error::{Axis, Error};
+use crate::series::{Rgb, Series, SeriesKind};
 
-use plotters::coord::ranged1d::ValueFormatter;
-use plotters::coord::types::RangedCoordf64;
-use plotters::prelude::*;
+/// The smallest width or height, in pixels, of a chart or an image grid.
+pub const MIN_SIDE: u32 = 64;
+/// The largest width or height, in pixels, of a chart or an image grid.
+pub const MAX_SIDE: u32 = 8192;
 
-/// What went wrong while drawing or writing a chart.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The chart has nothing finite to draw.
-    #[error("chart `{0}` has no finite point to draw")]
-    Empty(String),
-    /// A logarithmic axis got a value ≤ 0.
-    #[error("chart `{title}`: series `{series}` has y = {value}, which a log axis cannot show")]
-    LogAxis {
-        /// The chart's title.
-        title: String,
-        /// The series.
-        series: String,
-        /// The offending value.
-        value: f64,
-    },
-    /// The drawing backend failed.
-    #[error("drawing chart `{title}`: {message}")]
-    Draw {
-        /// The chart's title.
-        title: String,
-        /// The backend's message.
-        message: String,
-    },
-    /// Writing the file failed.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-}
-
-/// How a series is drawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SeriesKind {
-    /// Points joined by a line, in the given order.
-    Line,
-    /// Unjoined markers.
-    Points,
-}
-
-/// A named sequence of `(x, y)` points. Non-finite points are skipped when drawing.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Series {
-    /// Legend label.
-    pub name: String,
-    /// Line or markers.
-    pub kind: SeriesKind,
-    /// The points.
-    pub points: Vec<(f64, f64)>,
-}
-
-impl Series {
-    /// A line through `points`.
-    pub fn line(name: impl Into<String>, points: Vec<(f64, f64)>) -> Series {
-        Series {
-            name: name.into(),
-            kind: SeriesKind::Line,
-            points,
-        }
-    }
-
-    /// Markers at `points`.
-    pub fn points(name: impl Into<String>, points: Vec<(f64, f64)>) -> Series {
-        Series {
-            name: name.into(),
-            kind: SeriesKind::Points,
-            points,
-        }
-    }
-
-    fn finite(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
-        self.points
-            .iter()
-            .copied()
-            .filter(|(x, y)| x.is_finite() && y.is_finite())
-    }
-}
-
-/// A chart: title, axis labels, y scale and series.
+/// A chart: title, axis labels, axis kinds, series and size in pixels.
+///
+/// Build it with the methods below, then render it with [`Chart::to_svg`] /
+/// [`Chart::to_png`] or write it with [`Chart::save`]. Nothing is checked until then.
+///
+/// ```
+/// use gradus_plot::{AxisKind, Chart, Series};
+/// let chart = Chart::new("learning rate")
+///     .x_label("lr")
+///     .x_axis(AxisKind::Log)
+///     .size(400, 300)
+///     .series(Series::points("trials", vec![(1e-4, 0.5), (1e-2, 0.3), (0.1, 0.4)]));
+/// assert_eq!(chart.size, (400, 300));
+/// let png = chart.to_png().unwrap();
+/// assert_eq!(&png[1..4], b"PNG");
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chart {
     /// Caption.
@@ -97,31 +34,25 @@ pub struct Chart {
     pub x_label: String,
     /// Y axis label.
     pub y_label: String,
-    /// Draw the y axis on a log scale (all y must be > 0).
-    pub log_y: bool,
+    /// How the x axis maps values and places its ticks.
+    pub x_axis: AxisKind,
+    /// How the y axis maps values and places its ticks.
+    pub y_axis: AxisKind,
     /// What to draw, in order (later series on top).
     pub series: Vec<Series>,
-    /// Size in pixels.
+    /// Width and height in pixels, each in [`MIN_SIDE`]`..=`[`MAX_SIDE`].
     pub size: (u32, u32),
 }
 
-const PALETTE: [RGBColor; 6] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-];
-
 impl Chart {
-    /// An empty 720×480 chart with a title.
+    /// An empty 720×480 chart with a title and linear axes.
     pub fn new(title: impl Into<String>) -> Chart {
         Chart {
             title: title.into(),
             x_label: String::new(),
             y_label: String::new(),
-            log_y: false,
+            x_axis: AxisKind::Linear,
+            y_axis: AxisKind::Linear,
             series: Vec::new(),
             size: (720, 480),
         }
@@ -139,10 +70,38 @@ impl Chart {
         self
     }
 
-    /// Uses a logarithmic y axis.
-    pub fn log_y(mut self, log: bool) -> Chart {
-        self.log_y = log;
+    /// Sets how the x axis maps values ([`AxisKind::Integer`] for epochs and trials,
+    /// [`AxisKind::Log`] for log-scaled hyperparameters).
+    pub fn x_axis(mut self, kind: AxisKind) -> Chart {
+        self.x_axis = kind;
         self
+    }
+
+    /// Sets how the y axis maps values.
+    pub fn y_axis(mut self, kind: AxisKind) -> Chart {
+        self.y_axis = kind;
+        self
+    }
+
+    /// A logarithmic y axis when `log` is true, a linear one otherwise (shorthand for
+    /// [`Chart::y_axis`]).
+    pub fn log_y(self, log: bool) -> Chart {
+        self.y_axis(if log { AxisKind::Log } else { AxisKind::Linear })
+    }
+
+    /// A categorical x axis: x = `i` is drawn at the `i`-th of `names`, labelled with it.
+    ///
+    /// ```
+    /// use gradus_plot::{Chart, Series};
+    /// let svg = Chart::new("activation")
+    ///     .x_categories(vec!["relu".into(), "tanh".into()])
+    ///     .series(Series::points("trials", vec![(0.0, 0.3), (1.0, 0.5), (1.0, 0.4)]))
+    ///     .to_svg()
+    ///     .unwrap();
+    /// assert!(svg.contains(">\nrelu\n</text>") && svg.contains(">\ntanh\n</text>"));
+    /// ```
+    pub fn x_categories(self, names: Vec<String>) -> Chart {
+        self.x_axis(AxisKind::Categorical(names))
     }
 
     /// Adds a series.
@@ -151,150 +110,123 @@ impl Chart {
         self
     }
 
-    /// The data ranges `(x_min, x_max, y_min, y_max)`, padded so that a single value still
-    /// spans an interval.
-    fn bounds(&self) -> Result<(f64, f64, f64, f64), Error> {
-        let mut b = (
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-        );
-        for s in &self.series {
+    /// Sets the size in pixels (checked when rendering: each side in
+    /// [`MIN_SIDE`]`..=`[`MAX_SIDE`]).
+    pub fn size(mut self, width: u32, height: u32) -> Chart {
+        self.size = (width, height);
+        self
+    }
+
+    /// ``chart `title` ``, for error messages.
+    pub(crate) fn what(&self) -> String {
+        format!("chart `{}`", self.title)
+    }
+
+    /// The checked size.
+    pub(crate) fn checked_size(&self) -> Result<(u32, u32), Error> {
+        check_size(&self.what(), self.size)
+    }
+
+    /// The series in plotting positions, with their colours, and the two scales.
+    pub(crate) fn frame(&self) -> Result<Frame, Error> {
+        let (width, height) = self.checked_size()?;
+        let mut series = Vec::with_capacity(self.series.len());
+        let mut bounds = [(f64::INFINITY, f64::NEG_INFINITY); 2];
+        for (i, s) in self.series.iter().enumerate() {
+            let mut points = Vec::with_capacity(s.points.len());
             for (x, y) in s.finite() {
-                if self.log_y && y <= 0.0 {
-                    return Err(Error::LogAxis {
-                        title: self.title.clone(),
-                        series: s.name.clone(),
-                        value: y,
-                    });
+                let px = self.position(Axis::X, &self.x_axis, s, x)?;
+                let py = self.position(Axis::Y, &self.y_axis, s, y)?;
+                for (b, v) in bounds.iter_mut().zip([px, py]) {
+                    *b = (b.0.min(v), b.1.max(v));
                 }
-                b = (b.0.min(x), b.1.max(x), b.2.min(y), b.3.max(y));
+                points.push((px, py));
             }
+            series.push(Drawn {
+                name: printable(&s.name),
+                kind: s.kind,
+                color: s.color.unwrap_or(Rgb::PALETTE[i % Rgb::PALETTE.len()]),
+                points,
+            });
         }
-        if !b.0.is_finite() {
+        if !bounds[0].0.is_finite() {
             return Err(Error::Empty(self.title.clone()));
         }
-        let pad = |lo: f64, hi: f64| {
-            if hi > lo {
-                (lo, hi)
-            } else {
-                (lo - 0.5, hi + 0.5)
-            }
-        };
-        let (x0, x1) = pad(b.0, b.1);
-        let (y0, y1) = if self.log_y {
-            if b.3 > b.2 {
-                (b.2, b.3)
-            } else {
-                (b.2 / 2.0, b.3 * 2.0)
-            }
-        } else {
-            pad(b.2, b.3)
-        };
-        let margin = if self.log_y { 0.0 } else { 0.05 * (y1 - y0) };
-        Ok((x0, x1, y0 - margin, y1 + margin))
-    }
-
-    /// The chart as an SVG document.
-    ///
-    /// # Errors
-    /// Nothing finite to draw, a log axis with a value ≤ 0, or a backend failure.
-    pub fn to_svg(&self) -> Result<String, Error> {
-        let bounds = self.bounds()?;
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, self.size).into_drawing_area();
-            self.draw(&root, bounds).map_err(|message| Error::Draw {
+        let scale = |axis: Axis, kind: &AxisKind, (lo, hi): (f64, f64), px: u32, per: u32| {
+            Scale::new(kind, lo, hi, (px / per) as usize).ok_or_else(|| Error::Range {
                 title: self.title.clone(),
-                message,
-            })?;
-            root.present().map_err(|e| Error::Draw {
-                title: self.title.clone(),
-                message: e.to_string(),
-            })?;
-        }
-        Ok(svg)
-    }
-
-    /// Renders the chart and writes it to `path` (an `.svg` file).
-    ///
-    /// # Errors
-    /// As [`Chart::to_svg`], or an I/O error naming the file.
-    pub fn save_svg(&self, path: impl AsRef<Path>) -> Result<(), Error> {
-        let path = path.as_ref();
-        let svg = self.to_svg()?;
-        std::fs::write(path, svg).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
+                axis,
+                low: lo,
+                high: hi,
+            })
+        };
+        Ok(Frame {
+            title: printable(&self.title),
+            x_label: printable(&self.x_label),
+            y_label: printable(&self.y_label),
+            x: scale(Axis::X, &self.x_axis, bounds[0], width, 90)?,
+            y: scale(Axis::Y, &self.y_axis, bounds[1], height, 50)?,
+            series,
         })
     }
 
-    fn draw(
-        &self,
-        root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
-        b: (f64, f64, f64, f64),
-    ) -> Result<(), String> {
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
-        let mut builder = ChartBuilder::on(root);
-        builder
-            .caption(&self.title, ("sans-serif", 22))
-            .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(64);
-        if self.log_y {
-            let mut chart = builder
-                .build_cartesian_2d(b.0..b.1, (b.2..b.3).log_scale())
-                .map_err(|e| e.to_string())?;
-            self.draw_series(&mut chart)
-        } else {
-            let mut chart = builder
-                .build_cartesian_2d(b.0..b.1, b.2..b.3)
-                .map_err(|e| e.to_string())?;
-            self.draw_series(&mut chart)
+    fn position(&self, axis: Axis, kind: &AxisKind, s: &Series, v: f64) -> Result<f64, Error> {
+        if *kind == AxisKind::Log && v <= 0.0 {
+            return Err(Error::LogAxis {
+                title: self.title.clone(),
+                series: s.name.clone(),
+                axis,
+                value: v,
+            });
         }
+        Ok(kind.position(v))
     }
+}
 
-    fn draw_series<'a, 'b: 'a, Y>(
-        &self,
-        chart: &mut ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, Y>>,
-    ) -> Result<(), String>
-    where
-        Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
-    {
-        chart
-            .configure_mesh()
-            .x_desc(&self.x_label)
-            .y_desc(&self.y_label)
-            .draw()
-            .map_err(|e| e.to_string())?;
-        for (i, s) in self.series.iter().enumerate() {
-            let color = PALETTE[i % PALETTE.len()];
-            let drawn = match s.kind {
-                SeriesKind::Line => {
-                    chart.draw_series(LineSeries::new(s.finite(), color.stroke_width(2)))
-                }
-                SeriesKind::Points => {
-                    chart.draw_series(s.finite().map(|p| Circle::new(p, 3, color.filled())))
-                }
-            };
-            drawn
-                .map_err(|e| e.to_string())?
-                .label(s.name.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2))
-                });
-        }
-        if self.series.len() > 1 {
-            chart
-                .configure_series_labels()
-                .background_style(WHITE.mix(0.8))
-                .border_style(BLACK)
-                .draw()
-                .map_err(|e| e.to_string())?;
-        }
-        Ok(())
+/// `size` when both sides are in [`MIN_SIDE`]`..=`[`MAX_SIDE`].
+pub(crate) fn check_size(what: &str, (width, height): (u32, u32)) -> Result<(u32, u32), Error> {
+    let ok = |side: u32| (MIN_SIDE..=MAX_SIDE).contains(&side);
+    if ok(width) && ok(height) {
+        Ok((width, height))
+    } else {
+        Err(Error::Size {
+            what: what.to_owned(),
+            width: width.into(),
+            height: height.into(),
+        })
     }
+}
+
+/// A series ready to draw: finite points in plotting positions, its colour.
+pub(crate) struct Drawn {
+    pub(crate) name: String,
+    pub(crate) kind: SeriesKind,
+    pub(crate) color: Rgb,
+    pub(crate) points: Vec<(f64, f64)>,
+}
+
+/// `text` with the characters an SVG (XML) file cannot hold, and that no font draws
+/// (control characters, U+FFFE, U+FFFF), replaced by spaces.
+pub(crate) fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// A chart checked and ready to draw: its texts printable, its series in positions.
+pub(crate) struct Frame {
+    pub(crate) title: String,
+    pub(crate) x_label: String,
+    pub(crate) y_label: String,
+    pub(crate) x: Scale,
+    pub(crate) y: Scale,
+    pub(crate) series: Vec<Drawn>,
 }
 
 #[cfg(test)]
@@ -302,34 +234,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn renders_lines_points_and_log_axes() {
-        let chart = Chart::new("history")
-            .x_label("trial")
-            .y_label("value")
-            .log_y(true)
-            .series(Series::points(
-                "value",
-                vec![(0.0, 3.0), (1.0, 0.5), (2.0, f64::NAN)],
-            ))
-            .series(Series::line(
-                "best",
-                vec![(0.0, 3.0), (1.0, 0.5), (2.0, 0.5)],
-            ));
-        let svg = chart.to_svg().unwrap();
-        assert!(svg.contains("<circle"), "markers are drawn");
-        assert!(svg.contains("<polyline"), "lines are drawn");
-        assert!(
-            svg.contains("\ntrial\n") && svg.contains("\nbest\n"),
-            "labels and legend"
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("h.svg");
-        chart.save_svg(&path).unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), svg);
-    }
-
-    #[test]
-    fn errors_name_the_chart() {
+    fn errors_name_the_chart_and_the_fix() {
         let e = Chart::new("empty")
             .series(Series::line("x", vec![(f64::NAN, 1.0)]))
             .to_svg()
@@ -344,10 +249,34 @@ mod tests {
             e.to_string(),
             "chart `log`: series `loss` has y = -1, which a log axis cannot show"
         );
-        let e = Chart::new("io")
-            .series(Series::line("a", vec![(0.0, 1.0)]))
-            .save_svg("/nonexistent/dir/a.svg")
+        let e = Chart::new("lr")
+            .x_axis(AxisKind::Log)
+            .series(Series::points("trials", vec![(0.0, 1.0)]))
+            .to_png()
             .unwrap_err();
-        assert!(e.to_string().starts_with("/nonexistent/dir/a.svg: "), "{e}");
+        assert!(e.to_string().contains("has x = 0"), "{e}");
+        let e = Chart::new("wide")
+            .series(Series::line("a", vec![(0.0, -f64::MAX), (1.0, f64::MAX)]))
+            .to_png()
+            .unwrap_err();
+        assert!(
+            e.to_string().starts_with("chart `wide`: the y values span"),
+            "{e}"
+        );
+        for size in [(10, 480), (720, 0), (9000, 480)] {
+            let e = Chart::new("tiny")
+                .size(size.0, size.1)
+                .series(Series::line("a", vec![(0.0, 1.0)]))
+                .to_png()
+                .unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!(
+                    "chart `tiny`: size {}×{} px is outside 64..=8192 px per side; \
+                     ask for a size in that range",
+                    size.0, size.1
+                )
+            );
+        }
     }
 }
