@@ -8,6 +8,27 @@ use std::path::Path;
 use common::{gradus, gradus_in};
 use serde_json::Value;
 
+/// Width and height from a PNG's IHDR chunk, after checking the signature.
+fn png_size(path: &Path) -> (u32, u32) {
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", path.display());
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be = |b: &[u8]| u32::from_be_bytes(b.try_into().unwrap());
+    (be(&bytes[16..20]), be(&bytes[20..24]))
+}
+
+/// Width and height attributes of an SVG's root element.
+fn svg_size(path: &Path) -> (String, String) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let root = &text[text.find("<svg").unwrap()..];
+    let root = &root[..root.find('>').unwrap()];
+    let attr = |name: &str| {
+        let at = root.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        root[at..at + root[at..].find('"').unwrap()].to_owned()
+    };
+    (attr("width"), attr("height"))
+}
+
 /// A CSV of `y = 2·a − b + 1` with an id column, 200 rows.
 fn write_csv(dir: &Path) {
     let mut text = String::from("id,a,b,y\n");
@@ -108,7 +129,15 @@ fn fit_evaluate_predict_and_summary_on_a_csv_file() {
     assert!(text.ok().contains("Total params: 7"), "{}", text.stdout);
 
     gradus(&["evaluate", d.to_str().unwrap(), "--data", csv]).fails(2, &["is not a run directory"]);
-    gradus(&["plot", run]).ok();
+    assert_eq!(png_size(&Path::new(run).join("loss.png")), (720, 480));
+    let out = gradus(&["plot", run, "--size", "640", "400"]);
+    assert!(out.ok().contains("mae.png"), "{}", out.stdout);
+    assert_eq!(png_size(&Path::new(run).join("mae.png")), (640, 400));
+    assert_eq!(
+        svg_size(&Path::new(run).join("mae.svg")),
+        ("640".into(), "400".into())
+    );
+    gradus(&["plot", run, "--size", "10", "10"]).fails(2, &["64"]);
 }
 
 #[test]
@@ -171,7 +200,22 @@ fn tune_runs_each_sampler_and_resumes_the_study() {
     assert!(d.join("runs/linear-tune/best/model/model.json").exists());
     let text = gradus_in(d, &["tune", "linear.toml", "--n-trials", "1", "-q"]);
     assert!(text.ok().contains("Best: "), "{}", text.stdout);
-    gradus(&["plot", d.join("runs/linear-tune").to_str().unwrap()]).ok();
+    let tune_dir = d.join("runs/linear-tune");
+    gradus(&["plot", tune_dir.to_str().unwrap(), "--size", "800", "600"]).ok();
+    assert_eq!(
+        png_size(&tune_dir.join("optimization_history.png")),
+        (800, 600)
+    );
+    for stem in [
+        "slice_compile_optimizer_learning_rate",
+        "slice_fit_batch_size",
+    ] {
+        assert_eq!(png_size(&tune_dir.join(format!("{stem}.png"))), (800, 600));
+        assert_eq!(
+            svg_size(&tune_dir.join(format!("{stem}.svg"))),
+            ("800".into(), "600".into())
+        );
+    }
 }
 
 #[test]
@@ -210,10 +254,11 @@ fn every_demo_runs_and_prints_what_the_course_shows() {
         let (t, l) = (theta[i].as_f64().unwrap(), ls[i].as_f64().unwrap());
         assert!((t - l).abs() < 0.05, "θ {theta} vs least squares {ls}");
     }
-    assert!(d.join(v["figure"].as_str().unwrap()).exists());
+    assert_eq!(png_size(&d.join("linreg.png")), (720, 480));
 
     let v = gradus_in(d, &["demo", "gd-variants", "--json"]).json();
     assert_eq!(v["variants"].as_array().unwrap().len(), 3);
+    assert_eq!(png_size(&d.join("gd_variants.png")), (720, 480));
 
     let v = gradus_in(d, &["demo", "cross-entropy", "--json"]).json();
     for kind in ["binary", "categorical"] {
@@ -238,7 +283,11 @@ fn every_demo_runs_and_prints_what_the_course_shows() {
 
     let v = gradus_in(d, &["demo", "augmentation", "--json"]).json();
     assert_eq!(v["files"].as_array().unwrap().len(), 7);
-    assert!(d.join("augmentation/grid.png").exists());
+    let (w, h) = png_size(&d.join("augmentation/grid.png"));
+    assert!(
+        w > 3 * 640 && h > 2 * 427,
+        "a 2 × 3 grid of 640 × 427 photos: {w} × {h}"
+    );
 
     let out = gradus_in(d, &["demo", "tuning"]);
     assert_eq!(out.ok().matches("Best: ").count(), 4, "{}", out.stdout);

@@ -86,7 +86,7 @@ pub fn write_augmented(
     std::fs::create_dir_all(out)
         .map_err(|e| CliError::runtime(format!("cannot create {}: {e}", out.display())))?;
     let mut written: Vec<PathBuf> = Vec::new();
-    let mut images = Vec::with_capacity(n);
+    let mut images = Vec::with_capacity(n * image.len());
     for i in 0..n {
         let (mut batch, _) = flow
             .batch(i, 0)
@@ -95,10 +95,15 @@ pub fn write_augmented(
         let path = out.join(format!("augmented_{i}.png"));
         save_img(&path, &batch).map_err(gradus::Error::from)?;
         written.push(path);
-        images.push(batch);
+        images.extend_from_slice(batch.data());
     }
+    let mut dims = vec![n];
+    dims.extend_from_slice(image.dims());
+    let images = Tensor::from_vec(images, &dims).map_err(gradus::Error::from)?;
     let grid = out.join("grid.png");
-    save_img(&grid, &super::demo::image_grid(&images, cols)?).map_err(gradus::Error::from)?;
+    gradus::plots::image_grid(&images, cols)?
+        .save(&grid)
+        .map_err(|e| CliError::runtime(e.to_string()))?;
     written.push(grid);
     Ok(written)
 }

@@ -36,8 +36,8 @@ pub fn run(args: &PlotArgs) -> Result<()> {
                 .name(summary.name.clone())
                 .storage(storage.clone())
                 .load()?;
-            write_results(&study, dir)?;
-            written.push(dir.join("optimization_history.svg"));
+            write_results(&study, dir, size)?;
+            written.push(dir.join("optimization_history.png"));
         }
     } else {
         return Err(CliError::usage(format!(

@@ -5,7 +5,7 @@
 //!   model/          the trained model (gradus's save format: model.json + weights)
 //!   spec.toml       the spec as trained (tuned values set), for evaluate / predict
 //!   history.csv     one row per epoch: epoch, loss, metrics, val_ versions
-//!   loss.png/.svg   learning curves, one figure per metric (accuracy.png, …)
+//!   loss.png/.svg   learning curves, one figure per metric (mae.png, accuracy.png, …)
 //!   summary.json    rows, epochs, final logs, test metrics, seconds
 //! ```
 
@@ -156,30 +156,40 @@ pub fn read_history(path: &Path) -> Result<History> {
 /// One learning-curve figure per metric (`loss` with `val_loss`, `mae` with `val_mae`, …),
 /// as `(file stem, chart)`.
 pub fn learning_curve_charts(history: &History) -> Vec<(String, Chart)> {
-    history
-        .history
-        .keys()
-        .filter(|k| !k.starts_with("val_") && k.as_str() != "learning_rate")
-        .map(|k| {
-            let val = format!("val_{k}");
-            let chart = gradus::plots::learning_curves(history, &[k, &val]).y_label(k.as_str());
-            (k.clone(), chart)
+    gradus::plots::learning_curves_by_metric(history)
+}
+
+/// A file stem for a name such as `model.layers[0].units`: letters, digits, `-` and `_`.
+pub fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
         })
-        .collect()
+        .collect();
+    stem.trim_matches('_').to_owned()
 }
 
 /// Writes `chart` as `DIR/STEM.png` and `DIR/STEM.svg` of `size` pixels; returns the paths.
 ///
 /// # Errors
-/// A chart that cannot be drawn or written.
+/// A size out of range (exit 2); a chart that cannot be drawn or written (exit 1).
 pub fn write_chart(dir: &Path, stem: &str, chart: Chart, size: (u32, u32)) -> Result<Vec<PathBuf>> {
-    let mut chart = chart;
-    chart.size = size;
-    let svg = dir.join(format!("{stem}.svg"));
-    chart
-        .save_svg(&svg)
-        .map_err(|e| CliError::runtime(e.to_string()))?;
-    Ok(vec![svg])
+    let chart = chart.size(size.0, size.1);
+    let mut written = Vec::new();
+    for ext in ["png", "svg"] {
+        let path = dir.join(format!("{stem}.{ext}"));
+        chart.save(&path).map_err(|e| match e {
+            gradus::plot::Error::Size { .. } => CliError::usage(e.to_string()),
+            e => CliError::runtime(e.to_string()),
+        })?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 /// The spec and model of a run directory.

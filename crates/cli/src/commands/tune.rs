@@ -21,7 +21,7 @@ use serde_json::json;
 
 use super::fit::{save_run, summary_text};
 use super::open;
-use super::run_dir::{new_run_dir, write_atomic, write_chart, write_json};
+use super::run_dir::{file_stem, new_run_dir, write_atomic, write_chart, write_json};
 use crate::cli::TuneArgs;
 use crate::exit::{CliError, Result};
 use crate::output::{print, print_json};
@@ -53,7 +53,7 @@ pub fn run(args: &TuneArgs) -> Result<()> {
         n_trials: args.n_trials,
         show_progress_bar: !quiet,
     })?;
-    write_results(&study, &dir)?;
+    write_results(&study, &dir, (720, 480))?;
     let best = study.best_trial().map_err(|e| {
         CliError::from(e).context(format!("study `{}` in {}", study.name(), redact_url(&url)))
     })?;
@@ -115,11 +115,11 @@ pub fn run(args: &TuneArgs) -> Result<()> {
     print(&out)
 }
 
-/// trials.csv, best.json and the plots of `study` in `dir`.
+/// trials.csv, best.json and the plots of `study` (`size` pixels) in `dir`.
 ///
 /// # Errors
 /// A storage or I/O failure.
-pub fn write_results(study: &Study, dir: &Path) -> Result<()> {
+pub fn write_results(study: &Study, dir: &Path, size: (u32, u32)) -> Result<()> {
     let mut csv = Vec::new();
     study.write_trials_csv(&mut csv)?;
     write_atomic(&dir.join("trials.csv"), &csv)?;
@@ -135,7 +135,10 @@ pub fn write_results(study: &Study, dir: &Path) -> Result<()> {
             }),
         )?;
         let chart = gradus::plots::optimization_history(study)?;
-        write_chart(dir, "optimization_history", chart, (720, 480))?;
+        write_chart(dir, "optimization_history", chart, size)?;
+        for (param, chart) in gradus::plots::param_slices(study)? {
+            write_chart(dir, &format!("slice_{}", file_stem(&param)), chart, size)?;
+        }
     }
     Ok(())
 }

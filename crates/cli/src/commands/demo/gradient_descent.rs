@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use gradus::nn::{Dense, FitConfig, History, LossConfig, OptimizerConfig, Sequential, Verbosity};
-use gradus::plot::{Chart, Series};
+use gradus::plot::{AxisKind, Chart, Series};
 use gradus::tensor::{Rng, Tensor};
 use serde_json::{Value, json};
 
@@ -68,18 +68,9 @@ pub fn linreg(out: &Path) -> Result<(String, Value)> {
     let (x, y) = data();
     let (theta, _) = gradient_descent(&x, &y, 0.1, 1000, N)?;
     let ls = least_squares(&x, &y);
-    let line = vec![(0.0, theta.0), (2.0, theta.0 + 2.0 * theta.1)];
-    let chart = Chart::new("Linear regression by gradient descent")
-        .x_label("x")
-        .y_label("y")
-        .series(Series::points(
-            "data",
-            x.iter().copied().zip(y.iter().copied()).collect(),
-        ))
-        .series(Series::line(
-            format!("y = {:.3} + {:.3}x", theta.0, theta.1),
-            line,
-        ));
+    let mut chart = gradus::plots::fitted_line(&x, &y, |x| theta.0 + theta.1 * x)?;
+    chart.title = "Linear regression by gradient descent".into();
+    chart.series[1].name = format!("y = {:.3} + {:.3}x", theta.0, theta.1);
     let figure = save_figure(out, "linreg", chart)?;
     let text = format!(
         "y = 4 + 3x + noise, {N} points; full-batch gradient descent, learning rate 0.1, \
@@ -111,6 +102,7 @@ pub fn variants(out: &Path) -> Result<(String, Value)> {
     let mut chart = Chart::new("Batch, stochastic and mini-batch gradient descent")
         .x_label("epoch")
         .y_label("mean squared error")
+        .x_axis(AxisKind::Integer)
         .log_y(true);
     let mut text = format!(
         "{:<28} {:>6} {:>8} {:>8} {:>10}\n",

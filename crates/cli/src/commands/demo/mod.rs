@@ -12,7 +12,6 @@ mod tuning;
 use std::path::{Path, PathBuf};
 
 use gradus::plot::Chart;
-use gradus::tensor::Tensor;
 use serde_json::{Value, json};
 
 use crate::cli::DemoArgs;
@@ -112,48 +111,14 @@ pub fn run(args: &DemoArgs) -> Result<()> {
     }
 }
 
-/// Writes `chart` as `DIR/STEM.png`; returns the path.
+/// Writes `chart` as `DIR/STEM.png` (720 × 480); returns the path.
 ///
 /// # Errors
 /// A figure that cannot be drawn or written (exit 1).
 pub fn save_figure(dir: &Path, stem: &str, chart: Chart) -> Result<PathBuf> {
-    let path = dir.join(format!("{stem}.svg"));
+    let path = dir.join(format!("{stem}.png"));
     chart
-        .save_svg(&path)
+        .save_png(&path)
         .map_err(|e| CliError::runtime(e.to_string()))?;
     Ok(path)
-}
-
-/// Lays `images` (each `h × w × c`, all the same shape) out in `cols` columns with white
-/// gaps of 8 pixels.
-///
-/// # Errors
-/// No images, differing shapes or zero columns (exit 2).
-pub fn image_grid(images: &[Tensor], cols: usize) -> Result<Tensor> {
-    const GAP: usize = 8;
-    let first = images
-        .first()
-        .ok_or_else(|| CliError::usage("no images to lay out"))?;
-    if cols == 0 {
-        return Err(CliError::usage("--cols must be at least 1"));
-    }
-    let &[h, w, c] = first.dims() else {
-        return Err(CliError::usage("images must be height × width × channels"));
-    };
-    let cols = cols.min(images.len());
-    let rows = images.len().div_ceil(cols);
-    let (gh, gw) = (rows * h + (rows - 1) * GAP, cols * w + (cols - 1) * GAP);
-    let mut grid = Tensor::full(&[gh, gw, c], 255.0);
-    for (i, image) in images.iter().enumerate() {
-        if image.dims() != first.dims() {
-            return Err(CliError::usage("images of a grid must share one shape"));
-        }
-        let (top, left) = ((i / cols) * (h + GAP), (i % cols) * (w + GAP));
-        for r in 0..h {
-            let row = &image.data()[r * w * c..(r + 1) * w * c];
-            let at = ((top + r) * gw + left) * c;
-            grid.data_mut()[at..at + w * c].copy_from_slice(row);
-        }
-    }
-    Ok(grid)
 }
