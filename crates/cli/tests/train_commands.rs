@@ -82,7 +82,7 @@ fn fit_evaluate_predict_and_summary_on_a_csv_file() {
     std::fs::create_dir(&work).unwrap();
     let v = gradus_in(&work, &["fit", "../linear.toml", "--json"]).json();
     assert_eq!(v["rows"], serde_json::json!([150, 50]));
-    assert_eq!(v["features"], 2);
+    assert_eq!(v["input_shape"], serde_json::json!([2]));
     assert!(v["test"]["loss"].as_f64().unwrap() < 1e-3, "{v}");
     let run = work.join("runs/linear");
     for f in [
@@ -331,4 +331,86 @@ fn augment_writes_n_images_and_a_grid() {
         out.to_str().unwrap(),
     ])
     .fails(2, &["--n 0"]);
+}
+
+/// 8 × 8 digits 0, 1 and 2 of the bundled data as PNG files in class sub-folders.
+fn write_digit_folder(dir: &Path) {
+    let digits = gradus::data::bundled::digits().unwrap();
+    let mut counts = [0; 3];
+    for r in 0..digits.n_samples() {
+        let class = digits.y.data()[r] as usize;
+        if class > 2 || counts[class] == 30 {
+            continue;
+        }
+        let pixels: Vec<f32> = digits.x.row(r).iter().map(|v| v * 255.0 / 16.0).collect();
+        let image = gradus::tensor::Tensor::from_vec(pixels, &[8, 8, 1]).unwrap();
+        let sub = dir.join(format!("class{class}"));
+        std::fs::create_dir_all(&sub).unwrap();
+        gradus::data::image::save_img(sub.join(format!("{}.png", counts[class])), &image).unwrap();
+        counts[class] += 1;
+    }
+}
+
+#[test]
+fn image_folders_train_with_augmentation_and_evaluate_and_predict() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_digit_folder(&d.join("digits"));
+    let spec = r#"
+[data.images]
+directory = "digits"
+target_size = [8, 8]
+color_mode = "grayscale"
+class_mode = "sparse"
+validation_split = 0.2
+
+[data.augmentation]
+rotation_range = 10
+rescale = 0.00392156862745098
+
+[[model.layers]]
+type = "flatten"
+
+[[model.layers]]
+type = "dense"
+units = 3
+activation = "softmax"
+
+[compile]
+optimizer = { algorithm = "adam", learning_rate = 0.05 }
+loss = "sparse_categorical_crossentropy"
+metrics = ["accuracy"]
+
+[fit]
+epochs = 15
+batch_size = 8
+"#;
+    std::fs::write(d.join("digits.toml"), spec).unwrap();
+    let v = gradus_in(d, &["fit", "digits.toml", "--json"]).json();
+    assert_eq!(v["rows"], serde_json::json!([72, 18]), "{v}");
+    assert_eq!(v["input_shape"], serde_json::json!([8, 8, 1]));
+    assert!(v["test"]["accuracy"].as_f64().unwrap() > 0.8, "{v}");
+    let s = gradus_in(d, &["summary", "digits.toml", "--json"]).json();
+    assert_eq!(s["trainable_params"], 64 * 3 + 3);
+    let run = d.join("runs/digits");
+    let folder = d.join("digits");
+    let (run, folder) = (run.to_str().unwrap(), folder.to_str().unwrap());
+    let m = gradus(&["evaluate", run, "--data", folder, "--json"]).json();
+    assert!(m["accuracy"].as_f64().unwrap() > 0.8, "{m}");
+    let out = gradus(&["predict", run, "--data", folder]);
+    let lines: Vec<&str> = out.ok().lines().collect();
+    assert_eq!(lines[0], "file,class,p_0,p_1,p_2");
+    assert_eq!(lines.len(), 91);
+    assert!(lines[1].contains("class0"), "{}", lines[1]);
+    // Tuning an image spec scores the validation images (no cv).
+    let tuned = format!(
+        "{spec}\n[tune]\nn_trials = 2\n[tune.space]\n\"compile.optimizer.learning_rate\" = {{ float = [0.01, 0.1], log = true }}\n"
+    );
+    std::fs::write(d.join("digits.toml"), tuned).unwrap();
+    let v = gradus_in(d, &["tune", "digits.toml", "--json"]).json();
+    assert_eq!(
+        v["complete"].as_u64().unwrap() + v["pruned"].as_u64().unwrap(),
+        2,
+        "{v}"
+    );
 }

@@ -22,8 +22,8 @@ pub struct RunSummary {
     pub run: String,
     /// Training and test rows.
     pub rows: (usize, usize),
-    /// Features per row.
-    pub features: usize,
+    /// The shape of one input: `[features]`, or `[height, width, channels]`.
+    pub input_shape: Vec<usize>,
     /// Epochs trained.
     pub epochs: usize,
     /// The last epoch's logs.
@@ -76,9 +76,15 @@ pub fn save_run(
     as_trained.tune = None;
     as_trained.fit.verbose = Verbosity::ProgressBar;
     // Data paths in the saved spec must resolve from the run directory.
+    let absolute = |p: &Path| {
+        let p = base.join(p);
+        std::path::absolute(&p).unwrap_or(p)
+    };
     if let Some(csv) = &as_trained.data.csv {
-        let csv = base.join(csv);
-        as_trained.data.csv = Some(std::path::absolute(&csv).unwrap_or(csv));
+        as_trained.data.csv = Some(absolute(csv));
+    }
+    if let Some(images) = &mut as_trained.data.images {
+        images.directory = absolute(&images.directory);
     }
     let text = toml::to_string(&as_trained)
         .map_err(|e| CliError::runtime(format!("cannot write the spec as TOML: {e}")))?;
@@ -89,8 +95,8 @@ pub fn save_run(
     }
     let summary = RunSummary {
         run: dir.display().to_string(),
-        rows: (trained.data.x_train.rows(), trained.data.x_test.rows()),
-        features: trained.data.x_train.row_len(),
+        rows: trained.rows,
+        input_shape: trained.input_shape.clone(),
         epochs: trained.history.epochs_run(),
         final_logs: trained
             .history
@@ -114,10 +120,10 @@ pub fn summary_text(s: &RunSummary) -> String {
             .join(", ")
     };
     let mut out = format!(
-        "trained {} epochs on {} rows × {} features in {:.2} s\nfinal: {}\n",
+        "trained {} epochs on {} samples of shape {:?} in {:.2} s\nfinal: {}\n",
         s.epochs,
         s.rows.0,
-        s.features,
+        s.input_shape,
         s.seconds,
         logs(&s.final_logs)
     );

@@ -14,13 +14,8 @@ use crate::output::{print, print_json};
 /// A bad spec or data (exit 2).
 pub fn run(args: &SummaryArgs) -> Result<()> {
     let file = SpecFile::load(&args.spec)?;
-    let spec = &file.spec;
-    let data = spec.data.prepare(file.base_dir(), &spec.compile.loss)?;
-    let mut model = spec.build_model(&data.x_train)?;
-    let input = &data.x_train.dims()[1..];
-    model
-        .build(input, spec.fit.seed)
-        .map_err(gradus::Error::from)?;
+    let model = file.spec.built_model(file.base_dir())?;
+    let input = model.input_shape().unwrap_or_default().to_vec();
     let (trainable, non_trainable) = model.count_params();
     if args.output.json {
         let layers: Vec<_> = model

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use gradus_data::ImageDataGenerator;
 use gradus_data::bundled::Bundled;
 use gradus_data::{
     CsvOptions, Dataset, Features, MinMaxScaler, Scaler, SplitOptions, load_csv, one_hot, read_csv,
@@ -12,6 +13,7 @@ use gradus_nn::{LossConfig, Normalization};
 use gradus_tensor::Tensor;
 use serde::{Deserialize, Serialize};
 
+use super::ImagesSpec;
 use crate::{Error, Result};
 
 /// How features are scaled. The statistics come from the training rows only and are kept
@@ -31,8 +33,9 @@ pub enum Scaling {
 
 /// Where the rows come from and how they are prepared (`[data]` in a spec).
 ///
-/// Exactly one of `csv` (a path, relative to the spec file) and `bundled` (a data set that
-/// ships with gradus: `diabetes`, `iris`, `wine`, `breast_cancer`, `digits`).
+/// Exactly one of `csv` (a path, relative to the spec file), `bundled` (a data set that
+/// ships with gradus: `diabetes`, `iris`, `wine`, `breast_cancer`, `digits`) and `images`
+/// (a folder of class sub-folders, see [`ImagesSpec`]; the CSV keys do not apply to it).
 ///
 /// ```toml
 /// [data]
@@ -51,6 +54,13 @@ pub struct DataSpec {
     /// A bundled data set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bundled: Option<Bundled>,
+    /// A folder of images, one sub-folder per class (`[data.images]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub images: Option<ImagesSpec>,
+    /// Keras's `ImageDataGenerator` applied to the training images (`[data.augmentation]`;
+    /// its standardization, such as `rescale`, also to validation and prediction images).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub augmentation: Option<ImageDataGenerator>,
     /// The target column (default: the bundled set's target, else `target`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
@@ -76,6 +86,8 @@ impl Default for DataSpec {
         DataSpec {
             csv: None,
             bundled: None,
+            images: None,
+            augmentation: None,
             target: None,
             features: Features::AllOthers,
             delimiter: ',',
@@ -135,11 +147,13 @@ impl DataSpec {
     /// # Errors
     /// Neither or both of `csv` and `bundled`.
     pub fn csv_path(&self, base: &Path) -> Result<PathBuf> {
-        match (&self.csv, self.bundled) {
-            (Some(p), None) => Ok(base.join(p)),
-            (None, Some(b)) => Ok(b.path()),
+        match (&self.csv, self.bundled, &self.images) {
+            (Some(p), None, None) => Ok(base.join(p)),
+            (None, Some(b), None) => Ok(b.path()),
             _ => Err(Error::Search(
-                "[data]: give exactly one of `csv = \"PATH\"` and `bundled = \"NAME\"`".into(),
+                "[data]: give exactly one of `csv = \"PATH\"` and `bundled = \"NAME\"` for \
+                 tabular data"
+                    .into(),
             )),
         }
     }

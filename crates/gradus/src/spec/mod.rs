@@ -57,6 +57,7 @@
 
 mod compile_spec;
 mod data_spec;
+mod images_spec;
 mod model_spec;
 mod spec_error;
 mod spec_file;
@@ -67,6 +68,7 @@ mod tuning;
 
 pub use compile_spec::CompileSpec;
 pub use data_spec::{DataSpec, PreparedData, Scaling, is_classification};
+pub use images_spec::{ImageSources, ImagesSpec, standardizing};
 pub use model_spec::{LayerSpec, MAX_REPEAT, ModelSpec};
 pub use spec_error::SpecError;
 pub use spec_file::{MAX_SPEC_BYTES, Spec, SpecFile};

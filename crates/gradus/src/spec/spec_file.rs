@@ -4,6 +4,7 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use gradus_data::ImageDataGenerator;
 use gradus_nn::FitOptions;
 use gradus_tune::{Distribution, ParamValue, Params};
 use serde::{Deserialize, Serialize};
@@ -146,11 +147,22 @@ impl SpecFile {
     fn check(&self) -> Result<(), SpecError> {
         let s = &self.spec;
         let d = &s.data;
-        if d.csv.is_some() == d.bundled.is_some() {
+        let sources = [d.csv.is_some(), d.bundled.is_some(), d.images.is_some()];
+        if sources.iter().filter(|&&s| s).count() != 1 {
             return Err(self.error_at(
                 &["data"],
-                "[data]: give exactly one of `csv = \"PATH\"` (relative to the spec) and \
-                 `bundled = \"NAME\"` (diabetes, iris, wine, breast_cancer, digits)",
+                "[data]: give exactly one of `csv = \"PATH\"` (relative to the spec), \
+                 `bundled = \"NAME\"` (diabetes, iris, wine, breast_cancer, digits) and \
+                 `[data.images]` with `directory = \"PATH\"`",
+            ));
+        }
+        if let Some(Err(e)) = d.augmentation.as_ref().map(ImageDataGenerator::validate) {
+            return Err(self.error_at(&["data", "augmentation"], e.to_string()));
+        }
+        if d.augmentation.is_some() && d.images.is_none() {
+            return Err(self.error_at(
+                &["data", "augmentation"],
+                "[data.augmentation] applies to images: add [data.images] or remove it",
             ));
         }
         if !(0.0..1.0).contains(&d.test_size) {

@@ -88,10 +88,7 @@ impl SpecFile {
             builder = builder.storage(storage);
         }
         let study = builder.build()?;
-        let data = self
-            .spec
-            .data
-            .prepare(self.base_dir(), &self.spec.compile.loss)?;
+        let data = self.tabular_data()?;
         let mut options = OptimizeOptions::n_trials(run.n_trials.unwrap_or(t.n_trials))
             .n_jobs(t.n_jobs)
             .show_progress_bar(run.show_progress_bar);
@@ -103,7 +100,7 @@ impl SpecFile {
                 )
             })?);
         }
-        study.optimize(|trial| self.trial(trial, t, &data), options)?;
+        study.optimize(|trial| self.trial(trial, t, data.as_ref()), options)?;
         Ok(study)
     }
 
@@ -137,7 +134,7 @@ impl SpecFile {
         &self,
         trial: &mut Trial,
         t: &TuneSpec,
-        data: &PreparedData,
+        data: Option<&PreparedData>,
     ) -> Result<f64, TrialError> {
         let mut params = Params::default();
         for (name, d) in &t.space {
@@ -155,39 +152,59 @@ impl SpecFile {
     /// scoring reports.
     pub fn score(&self, params: &Params) -> Result<f64> {
         let t = self.tune_spec()?;
-        let data = self
-            .spec
-            .data
-            .prepare(self.base_dir(), &self.spec.compile.loss)?;
-        self.evaluate(params, t, &data, None).map_err(|e| match e {
-            TrialError::Pruned => Error::Search("pruned".into()),
-            TrialError::Failed(e) => match e.downcast::<Error>() {
-                Ok(e) => *e,
-                Err(e) => Error::Search(e.to_string()),
-            },
-        })
+        let data = self.tabular_data()?;
+        self.evaluate(params, t, data.as_ref(), None)
+            .map_err(|e| match e {
+                TrialError::Pruned => Error::Search("pruned".into()),
+                TrialError::Failed(e) => match e.downcast::<Error>() {
+                    Ok(e) => *e,
+                    Err(e) => Error::Search(e.to_string()),
+                },
+            })
     }
 
     fn evaluate(
         &self,
         params: &Params,
         t: &TuneSpec,
-        data: &PreparedData,
+        data: Option<&PreparedData>,
         trial: Option<&mut Trial>,
     ) -> Result<f64, TrialError> {
         let mut spec = self.with_params(params)?;
         spec.fit.verbose = Verbosity::Silent;
         let own;
-        let data = if spec.data == self.spec.data && spec.compile.loss == self.spec.compile.loss {
-            data
-        } else {
-            own = spec.data.prepare(self.base_dir(), &spec.compile.loss)?;
-            &own
+        let data = match data {
+            Some(d)
+                if spec.data == self.spec.data && spec.compile.loss == self.spec.compile.loss =>
+            {
+                Some(d)
+            }
+            Some(_) => {
+                own = spec.data.prepare(self.base_dir(), &spec.compile.loss)?;
+                Some(&own)
+            }
+            None => None,
         };
-        match &t.cv {
-            Some(cv) => cross_validate(&spec, trial, cv, t.scoring, data),
-            None => hold_out(&spec, trial, &t.monitor, data),
+        match (&t.cv, data) {
+            (Some(cv), Some(data)) => cross_validate(&spec, trial, cv, t.scoring, data),
+            (Some(_), None) => Err(TrialError::msg(
+                "tune.cv needs tabular data; image specs are scored on their validation \
+                 images (remove `cv`)",
+            )),
+            (None, data) => hold_out(&spec, self.base_dir(), trial, &t.monitor, data),
         }
+    }
+
+    /// The prepared tabular data (`None` for images).
+    fn tabular_data(&self) -> Result<Option<PreparedData>> {
+        if self.spec.data.images.is_some() {
+            return Ok(None);
+        }
+        Ok(Some(
+            self.spec
+                .data
+                .prepare(self.base_dir(), &self.spec.compile.loss)?,
+        ))
     }
 }
 
@@ -238,19 +255,23 @@ fn cross_validate(
 /// The last epoch's `monitor`, with a validation split and pruning after each epoch.
 fn hold_out(
     spec: &Spec,
+    base: &std::path::Path,
     trial: Option<&mut Trial>,
     monitor: &str,
-    data: &PreparedData,
+    data: Option<&PreparedData>,
 ) -> Result<f64, TrialError> {
     let mut spec = spec.clone();
-    if spec.fit.validation_split == 0.0 {
+    if spec.fit.validation_split == 0.0 && data.is_some() {
         spec.fit.validation_split = 0.2;
     }
     let mut callbacks: Vec<Box<dyn gradus_nn::Callback>> = Vec::new();
     if let Some(trial) = trial {
         callbacks.push(Box::new(PruningCallback::new(trial.reporter(), monitor)));
     }
-    let trained = spec.train_on(data.clone(), callbacks)?;
+    let trained = match data {
+        Some(data) => spec.train_on(data.clone(), callbacks)?,
+        None => spec.train(base, callbacks)?,
+    };
     trained.history.last(monitor).ok_or_else(|| {
         TrialError::msg(format!(
             "tune.monitor `{monitor}` is not in the training logs ({}); pick one of them",
