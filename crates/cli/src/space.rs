@@ -16,8 +16,9 @@
 
 use std::collections::BTreeMap;
 
-use gradus::tune::{Distribution, ParamValue, Trial};
-use serde_json::{Map, Value};
+use gradus::tune::{Distribution, DistributionSpec, ParamValue, Trial};
+use serde::Deserialize;
+use serde_json::Value;
 
 use crate::exit::{CliError, Result};
 
@@ -26,9 +27,6 @@ use crate::exit::{CliError, Result};
 pub struct Space {
     params: Vec<(String, Distribution)>,
 }
-
-/// The keys a parameter's object may have.
-const KEYS: &str = "`float`, `int` or `choice`, and optionally `log` and `step`";
 
 impl Space {
     /// Parses `--space`: a JSON object, or `@PATH` of a file holding one.
@@ -100,128 +98,21 @@ impl Space {
     }
 }
 
-/// One parameter's distribution from its JSON object.
+/// One parameter's distribution from its JSON object: the tuner's own
+/// [`DistributionSpec`] (the form spec files use too), then validated.
 fn distribution(name: &str, spec: &Value) -> Result<Distribution> {
     if name.is_empty() {
         return Err(CliError::usage("a parameter needs a non-empty name"));
     }
-    let Value::Object(spec) = spec else {
+    if !spec.is_object() {
         return Err(CliError::usage(format!(
-            "expected an object with {KEYS}, got {}",
+            "expected an object with `float`, `int` or `choice`, and optionally `log` and \
+             `step`, got {}",
             kind(spec)
         )));
-    };
-    if let Some(key) = spec
-        .keys()
-        .find(|k| !["float", "int", "choice", "log", "step"].contains(&k.as_str()))
-    {
-        return Err(CliError::usage(format!("unknown key `{key}`; use {KEYS}")));
     }
-    let kinds: Vec<&str> = ["float", "int", "choice"]
-        .into_iter()
-        .filter(|k| spec.contains_key(*k))
-        .collect();
-    let log = match spec.get("log") {
-        None => false,
-        Some(Value::Bool(b)) => *b,
-        Some(other) => {
-            return Err(CliError::usage(format!(
-                "`log` must be true or false, got {other}"
-            )));
-        }
-    };
-    match kinds.as_slice() {
-        ["float"] => float(name, spec, log),
-        ["int"] => int(name, spec, log),
-        ["choice"] => choice(name, spec),
-        [] => Err(CliError::usage(format!("no kind given; use {KEYS}"))),
-        many => Err(CliError::usage(format!(
-            "give one of `float`, `int` or `choice`, not {}",
-            many.join(" and ")
-        ))),
-    }
-}
-
-fn float(name: &str, spec: &Map<String, Value>, log: bool) -> Result<Distribution> {
-    let [low, high] = bounds(&spec["float"], "float", |v| v.as_f64())?;
-    let step = match spec.get("step") {
-        None => None,
-        Some(v) => Some(v.as_f64().ok_or_else(|| {
-            CliError::usage(format!("`step` must be a positive number, got {v}"))
-        })?),
-    };
-    Ok(Distribution::Float {
-        low,
-        high,
-        log,
-        step,
-    }
-    .validated(name)?)
-}
-
-fn int(name: &str, spec: &Map<String, Value>, log: bool) -> Result<Distribution> {
-    let [low, high] = bounds(&spec["int"], "int", Value::as_i64)?;
-    let step = match spec.get("step") {
-        None => 1,
-        Some(v) => v.as_i64().ok_or_else(|| {
-            CliError::usage(format!("`step` of an int must be a whole number, got {v}"))
-        })?,
-    };
-    Ok(Distribution::Int {
-        low,
-        high,
-        log,
-        step,
-    }
-    .validated(name)?)
-}
-
-fn choice(name: &str, spec: &Map<String, Value>) -> Result<Distribution> {
-    if spec.contains_key("log") || spec.contains_key("step") {
-        return Err(CliError::usage(
-            "`log` and `step` apply to `float` and `int`, not to `choice`",
-        ));
-    }
-    let Value::Array(items) = &spec["choice"] else {
-        return Err(CliError::usage(format!(
-            "`choice` must be a list such as [\"relu\", \"tanh\"], got {}",
-            spec["choice"]
-        )));
-    };
-    let choices = items
-        .iter()
-        .map(|v| match v {
-            Value::String(s) => Ok(ParamValue::Str(s.clone())),
-            Value::Bool(b) => Ok(ParamValue::Bool(*b)),
-            Value::Number(n) => match n.as_i64() {
-                Some(i) => Ok(ParamValue::Int(i)),
-                None => n.as_f64().map(ParamValue::Float).ok_or_else(|| {
-                    CliError::usage(format!("choice {n} is out of the number range"))
-                }),
-            },
-            other => Err(CliError::usage(format!(
-                "choice {other} is not a string, number or boolean"
-            ))),
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Distribution::categorical(name, choices)?)
-}
-
-/// `[LOW, HIGH]` of a `float` or `int` parameter.
-fn bounds<T>(v: &Value, key: &str, get: impl Fn(&Value) -> Option<T>) -> Result<[T; 2]> {
-    let what = if key == "int" {
-        "two whole numbers"
-    } else {
-        "two numbers"
-    };
-    let bad = || CliError::usage(format!("`{key}` must be [LOW, HIGH] with {what}, got {v}"));
-    match v {
-        Value::Array(items) if items.len() == 2 => Ok([
-            get(&items[0]).ok_or_else(bad)?,
-            get(&items[1]).ok_or_else(bad)?,
-        ]),
-        _ => Err(bad()),
-    }
+    let spec = DistributionSpec::deserialize(spec).map_err(|e| CliError::usage(e.to_string()))?;
+    Ok(spec.to_distribution(name)?)
 }
 
 /// A JSON value's kind, for messages.
@@ -294,21 +185,24 @@ mod tests {
             ),
             (
                 "{\"lr\": {\"floot\": [0, 1]}}",
-                "parameter `lr`: unknown key `floot`",
+                "parameter `lr`: unknown field `floot`, expected one of `float`, `int`, `choice`",
             ),
             (
                 "{\"lr\": {\"float\": [0]}}",
-                "parameter `lr`: `float` must be [LOW, HIGH] with two numbers, got [0]",
+                "parameter `lr`: invalid length 1, expected an array of length 2",
             ),
             (
                 "{\"n\": {\"int\": [0.5, 3]}}",
-                "parameter `n`: `int` must be [LOW, HIGH] with two whole numbers",
+                "parameter `n`: invalid type: floating point `0.5`, expected i64",
             ),
             (
                 "{\"n\": {\"int\": [1, 3], \"float\": [0, 1]}}",
-                "give one of `float`, `int` or `choice`, not float and int",
+                "parameter `n`: give exactly one of `float = [low, high]`, `int = [low, high]`",
             ),
-            ("{\"n\": {\"log\": true}}", "parameter `n`: no kind given"),
+            (
+                "{\"n\": {\"log\": true}}",
+                "give exactly one of `float = [low, high]`",
+            ),
             (
                 "{\"lr\": {\"float\": [1, 0]}}",
                 "parameter `lr`: parameter `lr`: low (1) is greater than high (0); swap the bounds",
@@ -319,7 +213,7 @@ mod tests {
             ),
             (
                 "{\"lr\": {\"float\": [0, 1], \"log\": \"yes\"}}",
-                "`log` must be true or false, got \"yes\"",
+                "invalid type: string \"yes\", expected a boolean",
             ),
             (
                 "{\"x\": {\"float\": [0, 1], \"step\": 0}}",
@@ -328,11 +222,11 @@ mod tests {
             ("{\"x\": {\"choice\": []}}", "the choice list is empty"),
             (
                 "{\"x\": {\"choice\": [null]}}",
-                "choice null is not a string, number or boolean",
+                "a parameter value: a string, a number or a boolean",
             ),
             (
                 "{\"x\": {\"choice\": [1], \"log\": true}}",
-                "`log` and `step` apply to `float` and `int`",
+                "`log` and `step` do not apply to a choice",
             ),
             (
                 "{\"\": {\"int\": [1, 2]}}",

@@ -306,11 +306,11 @@ fn bad_spaces_are_usage_errors_that_touch_nothing() {
         ),
         (
             r#"{"n": {"int": [1, 2.5]}}"#,
-            "`int` must be [LOW, HIGH] with two whole numbers",
+            "--space: parameter `n`: invalid type: floating point `2.5`, expected i64",
         ),
         (
             r#"{"a": {"choice": ["x"], "step": 1}}"#,
-            "`log` and `step` apply to `float` and `int`",
+            "`log` and `step` do not apply to a choice",
         ),
     ];
     for (space, message) in cases {

@@ -7,7 +7,10 @@ use std::fmt;
 ///
 /// Serialized untagged, so JSON exports show plain values (`0.01`, `32`, `"relu"`, `true`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a parameter value: a string, a number or a boolean"
+)]
 pub enum ParamValue {
     /// A boolean.
     Bool(bool),
