@@ -46,7 +46,7 @@ pub enum Command {
     Predict(PredictArgs),
     /// Print the model summary of a spec without training.
     Summary(SummaryArgs),
-    /// Run or resume the study of a spec's [tune] section.
+    /// Run or resume the study of a spec's `[tune]` section.
     Tune(TuneArgs),
     /// Write augmented copies of an image and a grid of them.
     Augment(AugmentArgs),

@@ -3,8 +3,8 @@
 //! | code | meaning |
 //! |---|---|
 //! | 0 | success |
-//! | 1 | runtime failure: an unreachable server, an I/O error, a storage that failed mid-call, a study with no complete trial yet |
-//! | 2 | bad usage or input: a bad URL or space, an unknown study or trial, a finished trial, a file that is not a gradus study database or has a newer schema, a command that cannot be started |
+//! | 1 | runtime failure: an unreachable server, an I/O error, a storage that failed mid-call, a study with no complete trial yet, a diverging fit |
+//! | 2 | bad usage or input: a bad spec (its file, line and column named), URL, space or data file, an unknown study or trial, a finished trial, a file that is not a gradus study database or has a newer schema, a command that cannot be started |
 //!
 //! Library errors are sorted into the two kinds by [`CliError::from`]; each command adds
 //! what it was doing (the study, trial, file or URL) with [`CliError::context`].

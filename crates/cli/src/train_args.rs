@@ -69,7 +69,7 @@ pub struct SummaryArgs {
 /// `gradus tune SPEC`.
 #[derive(Args, Debug)]
 pub struct TuneArgs {
-    /// The spec file (TOML) with a [tune] section.
+    /// The spec file (TOML) with a `[tune]` section.
     pub spec: PathBuf,
     /// The tuning directory (default: runs/NAME-tune; a second run resumes its study).
     #[arg(long, value_name = "DIR")]
@@ -175,4 +175,7 @@ pub struct PlotArgs {
     /// Width and height of the figures in pixels.
     #[arg(long, num_args = 2, value_names = ["WIDTH", "HEIGHT"], default_values_t = [720, 480])]
     pub size: Vec<u32>,
+    /// Print the written files as one JSON document.
+    #[arg(long)]
+    pub json: bool,
 }

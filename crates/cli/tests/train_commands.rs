@@ -201,7 +201,16 @@ fn tune_runs_each_sampler_and_resumes_the_study() {
     let text = gradus_in(d, &["tune", "linear.toml", "--n-trials", "1", "-q"]);
     assert!(text.ok().contains("Best: "), "{}", text.stdout);
     let tune_dir = d.join("runs/linear-tune");
-    gradus(&["plot", tune_dir.to_str().unwrap(), "--size", "800", "600"]).ok();
+    let v = gradus(&[
+        "plot",
+        tune_dir.to_str().unwrap(),
+        "--size",
+        "800",
+        "600",
+        "--json",
+    ])
+    .json();
+    assert_eq!(v["files"].as_array().unwrap().len(), 2 + 2 * 3, "{v}");
     assert_eq!(
         png_size(&tune_dir.join("optimization_history.png")),
         (800, 600)

@@ -8,7 +8,7 @@ use super::run_dir::{HISTORY, learning_curve_charts, read_history, write_chart};
 use super::tune::write_results;
 use crate::cli::PlotArgs;
 use crate::exit::{CliError, Result};
-use crate::output::print;
+use crate::output::{print, print_json};
 
 /// `gradus plot`.
 ///
@@ -36,8 +36,7 @@ pub fn run(args: &PlotArgs) -> Result<()> {
                 .name(summary.name.clone())
                 .storage(storage.clone())
                 .load()?;
-            write_results(&study, dir, size)?;
-            written.push(dir.join("optimization_history.png"));
+            written.extend(write_results(&study, dir, size)?);
         }
     } else {
         return Err(CliError::usage(format!(
@@ -45,6 +44,10 @@ pub fn run(args: &PlotArgs) -> Result<()> {
              directory)",
             dir.display()
         )));
+    }
+    if args.json {
+        let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+        return print_json(&serde_json::json!({ "files": files }));
     }
     let lines: Vec<String> = written
         .iter()

@@ -115,15 +115,18 @@ pub fn run(args: &TuneArgs) -> Result<()> {
     print(&out)
 }
 
-/// trials.csv, best.json and the plots of `study` (`size` pixels) in `dir`.
+/// trials.csv, best.json and the plots of `study` (`size` pixels) in `dir`; returns the
+/// files written.
 ///
 /// # Errors
 /// A storage or I/O failure.
-pub fn write_results(study: &Study, dir: &Path, size: (u32, u32)) -> Result<()> {
+pub fn write_results(study: &Study, dir: &Path, size: (u32, u32)) -> Result<Vec<PathBuf>> {
     let mut csv = Vec::new();
     study.write_trials_csv(&mut csv)?;
-    write_atomic(&dir.join("trials.csv"), &csv)?;
+    let mut written = vec![dir.join("trials.csv")];
+    write_atomic(&written[0], &csv)?;
     if let Ok(best) = study.best_trial() {
+        written.push(dir.join("best.json"));
         write_json(
             &dir.join("best.json"),
             &json!({
@@ -135,10 +138,11 @@ pub fn write_results(study: &Study, dir: &Path, size: (u32, u32)) -> Result<()> 
             }),
         )?;
         let chart = gradus::plots::optimization_history(study)?;
-        write_chart(dir, "optimization_history", chart, size)?;
+        written.extend(write_chart(dir, "optimization_history", chart, size)?);
         for (param, chart) in gradus::plots::param_slices(study)? {
-            write_chart(dir, &format!("slice_{}", file_stem(&param)), chart, size)?;
+            let stem = format!("slice_{}", file_stem(&param));
+            written.extend(write_chart(dir, &stem, chart, size)?);
         }
     }
-    Ok(())
+    Ok(written)
 }
