@@ -128,7 +128,7 @@ pub fn summary_text(s: &RunSummary) -> String {
         logs(&s.final_logs)
     );
     if !s.test.is_empty() {
-        out.push_str(&format!("test ({} rows): {}\n", s.rows.1, logs(&s.test)));
+        out.push_str(&format!("test ({} samples): {}\n", s.rows.1, logs(&s.test)));
     }
     out.push_str(&format!("run written to {}\n", s.run));
     out

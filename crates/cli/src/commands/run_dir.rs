@@ -237,5 +237,6 @@ mod tests {
             "{e}"
         );
         assert_eq!(learning_curve_charts(&h).len(), 1);
+        assert_eq!(file_stem("model.layers[0].units"), "model_layers_0_units");
     }
 }
