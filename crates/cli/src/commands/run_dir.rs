@@ -171,7 +171,8 @@ pub fn file_stem(name: &str) -> String {
             }
         })
         .collect();
-    stem.trim_matches('_').to_owned()
+    let parts: Vec<&str> = stem.split('_').filter(|p| !p.is_empty()).collect();
+    parts.join("_")
 }
 
 /// Writes `chart` as `DIR/STEM.png` and `DIR/STEM.svg` of `size` pixels; returns the paths.
