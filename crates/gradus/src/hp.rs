@@ -135,7 +135,7 @@ impl Expr {
         match *self {
             Expr::Uniform { low, high } => Distribution::float(name, low, high),
             Expr::LogUniform { low, high } => {
-                check_bounds(name, low, high)?;
+                Distribution::check_bounds(name, low, high)?;
                 let (lo, hi) = (low.exp(), high.exp());
                 if lo == 0.0 || hi.is_infinite() {
                     return Err(bad(
@@ -152,7 +152,7 @@ impl Expr {
                 Distribution::float_log(name, lo, hi)
             }
             Expr::QUniform { low, high, q } => {
-                check_bounds(name, low, high)?;
+                Distribution::check_bounds(name, low, high)?;
                 if !(q > 0.0 && q.is_finite()) {
                     return Err(bad(
                         name,
@@ -186,25 +186,6 @@ impl Expr {
             Expr::Choice { ref options } => Distribution::categorical(name, options.clone()),
         }
     }
-}
-
-/// Finite bounds with `low ≤ high`, checked before they are transformed.
-fn check_bounds(name: &str, low: f64, high: f64) -> Result<()> {
-    if !(low.is_finite() && high.is_finite()) {
-        return Err(Error::NonFiniteBound {
-            name: name.into(),
-            low,
-            high,
-        });
-    }
-    if low > high {
-        return Err(Error::LowGreaterThanHigh {
-            name: name.into(),
-            low,
-            high,
-        });
-    }
-    Ok(())
 }
 
 fn bad(name: &str, reason: String) -> Error {

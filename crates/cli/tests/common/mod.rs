@@ -54,26 +54,16 @@ impl Run {
 
 /// Runs `gradus ARGS` to completion.
 pub fn gradus(args: &[&str]) -> Run {
-    let out = Command::new(bin())
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("gradus runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run(Command::new(bin()).args(args))
 }
 
 /// Runs `gradus ARGS` to completion in the working directory `dir`.
 pub fn gradus_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(bin())
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("gradus runs");
+    run(Command::new(bin()).args(args).current_dir(dir))
+}
+
+fn run(command: &mut Command) -> Run {
+    let out = command.stdin(Stdio::null()).output().expect("gradus runs");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

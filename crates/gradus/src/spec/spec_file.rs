@@ -257,3 +257,79 @@ impl From<SpecError> for Error {
         Error::Spec(e)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use gradus_nn::{LayerConfig, Regularizer};
+    use gradus_tune::{ParamValue, Params};
+
+    use super::*;
+
+    const SPEC: &str = r#"[data]
+bundled = "iris"
+
+[[model.layers]]
+type = "dense"
+units = 8
+activation = "relu"
+
+[[model.layers]]
+type = "dropout"
+rate = 0.1
+
+[[model.layers]]
+type = "dense"
+units = 3
+activation = "softmax"
+
+[compile]
+optimizer = "adam"
+loss = "sparse_categorical_crossentropy"
+"#;
+
+    #[test]
+    fn tuned_values_reach_units_rates_regularizers_depth_and_the_optimizer() {
+        let file = SpecFile::parse("s.toml", SPEC.into()).unwrap();
+        let params = Params::from_iter([
+            ("model.layers[0].units", ParamValue::Int(32)),
+            ("model.layers[0].repeat", ParamValue::Int(3)),
+            ("model.layers[1].rate", ParamValue::Float(0.25)),
+            (
+                "model.layers[0].kernel_regularizer.l2.l2",
+                ParamValue::Float(1e-3),
+            ),
+            ("compile.optimizer.learning_rate", ParamValue::Float(0.02)),
+            ("fit.batch_size", ParamValue::Int(8)),
+        ]);
+        let spec = file.with_params(&params).unwrap();
+        let layers = spec.model.layer_configs();
+        assert_eq!(
+            layers.len(),
+            5,
+            "three hidden Dense layers, Dropout, output"
+        );
+        let LayerConfig::Dense(d) = &layers[2] else {
+            panic!("{layers:?}")
+        };
+        assert_eq!(d.units, 32);
+        assert_eq!(d.kernel_regularizer, Some(Regularizer::l2(1e-3)));
+        let LayerConfig::Dropout(dropout) = &layers[3] else {
+            panic!("{layers:?}")
+        };
+        assert_eq!(dropout.rate, 0.25);
+        assert_eq!(
+            spec.compile.optimizer.resolved_learning_rate().at(0),
+            0.02f32
+        );
+        assert_eq!(spec.fit.batch_size, 8);
+        // The file's own spec is unchanged.
+        assert_eq!(file.spec.model.layer_configs().len(), 3);
+        let e = file
+            .with_params(&Params::from_iter([(
+                "model.layers[1].rate",
+                ParamValue::Str("x".into()),
+            )]))
+            .unwrap_err();
+        assert!(e.to_string().starts_with("s.toml:"), "{e}");
+    }
+}

@@ -158,16 +158,11 @@ impl Distribution {
         }
     }
 
-    /// The float checks of every constructor: finite bounds, `low ≤ high`, `low > 0` on a log
-    /// scale, no step on a log scale, a positive step no wider than the range and of at most
-    /// 2^53 points; `high` lowered to the grid.
-    fn checked_float(
-        name: &str,
-        low: f64,
-        high: f64,
-        log: bool,
-        step: Option<f64>,
-    ) -> Result<Self> {
+    /// Checks that float bounds are finite and ordered.
+    ///
+    /// # Errors
+    /// [`Error::NonFiniteBound`] or [`Error::LowGreaterThanHigh`], naming `name`.
+    pub fn check_bounds(name: &str, low: f64, high: f64) -> Result<()> {
         if !low.is_finite() || !high.is_finite() {
             return Err(Error::NonFiniteBound {
                 name: name.into(),
@@ -182,6 +177,20 @@ impl Distribution {
                 high,
             });
         }
+        Ok(())
+    }
+
+    /// The float checks of every constructor: finite bounds, `low ≤ high`, `low > 0` on a log
+    /// scale, no step on a log scale, a positive step no wider than the range and of at most
+    /// 2^53 points; `high` lowered to the grid.
+    fn checked_float(
+        name: &str,
+        low: f64,
+        high: f64,
+        log: bool,
+        step: Option<f64>,
+    ) -> Result<Self> {
+        Distribution::check_bounds(name, low, high)?;
         if log && low <= 0.0 {
             return Err(Error::LogNonPositiveLow {
                 name: name.into(),
