@@ -63,7 +63,7 @@ fn hostile_value() -> impl Strategy<Value = String> {
         Just("true".to_owned()),
         Just("1979-05-27T07:32:00Z".to_owned()),
         any::<i64>().prop_map(|v| v.to_string()),
-        any::<f64>().prop_map(|v| format!("{v:?}").replace("NaN", "nan").replace("inf", "inf")),
+        any::<f64>().prop_map(|v| format!("{v:?}").replace("NaN", "nan")),
         "[a-z_]{0,12}".prop_map(|s| format!("\"{s}\"")),
     ]
 }
