@@ -56,29 +56,23 @@ fn a_killed_tune_is_resumed_and_numbering_goes_on() {
     let db = d.join("runs/slow-tune/study.db");
     let url = format!("sqlite://{}", db.display());
     let start = Instant::now();
-    let started = loop {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "no trials after 2 minutes"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-        if !db.exists() {
-            continue;
-        }
-        let out = gradus(&["study", "list", "--storage", &url, "--json"]);
-        if out.code != 0 {
-            continue;
-        }
-        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-        let n = v[0]["n_complete"].as_u64().unwrap_or(0);
-        if n >= 3 {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            break gradus(&["study", "list", "--storage", &url, "--json"]).json()[0]["n_trials"]
-                .as_u64()
-                .unwrap();
-        }
+    let complete = |url: &str| {
+        let out = gradus(&["study", "list", "--storage", url, "--json"]);
+        (out.code == 0)
+            .then(|| serde_json::from_str::<serde_json::Value>(&out.stdout).ok())
+            .flatten()
+            .and_then(|v| v[0]["n_complete"].as_u64())
+            .unwrap_or(0)
     };
+    while start.elapsed() < Duration::from_secs(120) && !(db.exists() && complete(&url) >= 3) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(complete(&url) >= 3, "no 3 trials after 2 minutes");
+    let started = gradus(&["study", "list", "--storage", &url, "--json"]).json()[0]["n_trials"]
+        .as_u64()
+        .unwrap();
     let v = gradus_in(d, &["tune", "slow.toml", "--n-trials", "2", "--json"]).json();
     assert_eq!(v["trials"].as_u64().unwrap(), started + 2, "{v}");
     assert!(v["complete"].as_u64().unwrap() >= 5, "{v}");
