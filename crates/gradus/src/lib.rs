@@ -8,9 +8,11 @@
 //!
 //! - [`cross_val_score`] / [`cross_validate`]: scikit-learn's cross-validation of a model
 //!   built from parameters by an [`Estimator`] closure;
-//! - [`GridSearchCv`], [`RandomizedSearchCv`] and [`TpeSearchCv`]: the searches of
-//!   scikit-learn (and hyperopt's TPE) over a [`ParamGrid`] or a [`SearchSpace`], returning
-//!   `best_params`, `best_score`, `best_model` and `cv_results`;
+//! - [`GridSearchCv`], [`RandomizedSearchCv`], [`TpeSearchCv`] and [`BayesSearchCv`] (any
+//!   sampler): the searches of scikit-learn (and hyperopt's TPE) over a [`ParamGrid`] or a
+//!   [`SearchSpace`], returning `best_params`, `best_score`, `best_model` and `cv_results`;
+//! - [`spec`]: TOML spec files of a whole job (data, model, compile, fit, tune), what the
+//!   `gradus` command line runs;
 //! - [`fmin`] with [`hp`] expressions: hyperopt's `fmin(objective, space, algo, max_evals)`
 //!   over a tuner study, returning the best parameters as values;
 //! - [`PruningCallback`]: reports each epoch to a tuner trial and stops unpromising ones;
@@ -38,6 +40,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod bayes_search_cv;
 mod cross_val;
 mod error;
 mod estimator;
@@ -55,6 +58,7 @@ mod search_space;
 pub mod spec;
 mod tpe_search_cv;
 
+pub use bayes_search_cv::BayesSearchCv;
 pub use cross_val::{CvOptions, CvResult, cross_val_score, cross_validate};
 pub use error::{Error, Result};
 pub use estimator::{BuildEstimator, Estimator};

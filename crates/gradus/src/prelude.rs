@@ -24,7 +24,7 @@ pub use gradus_tune::{
 };
 
 pub use crate::{
-    Algo, CvOptions, Estimator, FminOptions, GridSearchCv, ParamGrid, Params, PruningCallback,
-    RandomizedSearchCv, Scoring, SearchOptions, SearchSpace, TpeSearchCv, cross_val_score,
-    cross_validate, fmin, fmin_with, hp,
+    Algo, BayesSearchCv, CvOptions, Estimator, FminOptions, GridSearchCv, ParamGrid, Params,
+    PruningCallback, RandomizedSearchCv, Scoring, SearchOptions, SearchSpace, TpeSearchCv,
+    cross_val_score, cross_validate, fmin, fmin_with, hp,
 };
