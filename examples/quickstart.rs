@@ -124,21 +124,21 @@ fn main() -> gradus::Result<()> {
 
     let charts = [
         (
-            "learning_curves.svg",
+            "learning_curves.png",
             gradus::plots::learning_curves(&history, &["loss", "val_loss"]),
         ),
         (
-            "optimization_history.svg",
+            "optimization_history.png",
             gradus::plots::optimization_history(&search.study)?,
         ),
         (
-            "predicted_vs_actual.svg",
+            "predicted_vs_actual.png",
             gradus::plots::predicted_vs_actual(&pred, &split.y_test),
         ),
     ];
     for (name, chart) in charts {
         let path = out.join(name);
-        chart.save_svg(&path)?;
+        chart.save(&path)?;
         println!("wrote {}", path.display());
     }
     Ok(())
