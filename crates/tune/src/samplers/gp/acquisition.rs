@@ -92,6 +92,15 @@ impl LogEi<'_> {
         log_ei(m, v, self.threshold).0
     }
 
+    /// `log EI` at every row of `xs` (row-major `m × d`) into `out` (length `m`); `mean` and
+    /// `var` are buffers of length `m`.
+    pub fn values(&self, xs: &[f64], mean: &mut [f64], var: &mut [f64], out: &mut [f64]) {
+        self.gp.posterior_batch(xs, mean, var);
+        for ((o, &m), &v) in out.iter_mut().zip(mean.iter()).zip(var.iter()) {
+            *o = log_ei(m, v, self.threshold).0;
+        }
+    }
+
     /// `log EI(x)` and its gradient (`grad`, length `d`; 0 at categorical coordinates).
     /// `tmp` has length `d` too.
     pub fn value_grad(

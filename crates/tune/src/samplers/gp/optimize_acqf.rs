@@ -96,11 +96,13 @@ pub fn optimize(
             pts[i * d + j] = from_unit(c, u, &grids[j]);
         }
     }
-    let mut scratch = Vec::new();
-    let vals: Vec<f64> = pts
-        .chunks_exact(d.max(1))
-        .map(|x| acqf.value(x, &mut scratch))
-        .collect();
+    let (mut mean, mut var, mut vals) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+    if d == 0 {
+        let v = acqf.value(&[], &mut Vec::new());
+        vals.iter_mut().for_each(|x| *x = v);
+    } else {
+        acqf.values(&pts, &mut mean, &mut var, &mut vals);
+    }
     let (mut best_i, mut best_v) = (0, f64::NEG_INFINITY);
     for (i, &v) in vals.iter().enumerate() {
         if v > best_v {
