@@ -10,7 +10,7 @@
 //! `C` is factorised by Cholesky (faer); `C⁻¹` is kept explicitly, as Optuna keeps
 //! `cov_Y_Y_inv`, so each posterior costs `O(n·d + n²)` with no solve.
 
-use super::kernel::{KernelParams, covariance, matern52, matern52_grad, sq_dist};
+use super::kernel::{KernelParams, covariance, matern52, matern52_with_grad, sq_dist};
 use faer::linalg::solvers::DenseSolveCore;
 use faer::{Mat, Side};
 
@@ -183,9 +183,20 @@ impl GpModel {
         d_var: &mut [f64],
     ) -> (f64, f64) {
         let (n, d) = (self.n, self.d);
-        self.cross_cov(x, scratch);
-        scratch.resize(2 * n, 0.0);
-        let (k, b) = scratch.split_at_mut(n);
+        let p = &self.params;
+        // k (first n) and s·M'(d²) (last n) with one exp per training point.
+        scratch.clear();
+        scratch.resize(3 * n, 0.0);
+        let (k, rest) = scratch.split_at_mut(n);
+        let (b, dk_dr) = rest.split_at_mut(n);
+        for i in 0..n {
+            let xi = &self.x[i * d..(i + 1) * d];
+            let (m, dm) =
+                matern52_with_grad(sq_dist(x, xi, &p.inv_sq_lengthscales, &self.categorical));
+            k[i] = p.scale * m;
+            dk_dr[i] = p.scale * dm;
+        }
+        let (k, b) = (&*k, b);
         for (bi, row) in b.iter_mut().zip(self.c_inv.chunks_exact(n.max(1))) {
             *bi = dot(row, k);
         }
@@ -193,11 +204,9 @@ impl GpModel {
         let raw_var = self.params.scale - dot(k, b);
         d_mean.iter_mut().for_each(|v| *v = 0.0);
         d_var.iter_mut().for_each(|v| *v = 0.0);
-        let p = &self.params;
         for (i, (&bi, &ai)) in b.iter().zip(&self.alpha).enumerate() {
             let xi = &self.x[i * d..(i + 1) * d];
-            let r = sq_dist(x, xi, &p.inv_sq_lengthscales, &self.categorical);
-            let dk_dr = p.scale * matern52_grad(r);
+            let dk_dr = dk_dr[i];
             for j in 0..d {
                 if self.categorical[j] {
                     continue;

@@ -28,17 +28,37 @@ impl KernelParams {
     }
 }
 
+/// Beyond this `√(5r)` the kernel is below 1e-298 and is returned as 0: `exp` of such
+/// arguments would take libm's slow subnormal path, and very short lengthscales reach it often.
+const FAR: f64 = 680.0;
+
+/// `exp(−√(5r))` and `√(5r)`, with the cut-off at [`FAR`].
+#[inline]
+fn decay(r: f64) -> (f64, f64) {
+    let s = (5.0 * r).sqrt();
+    (if s > FAR { 0.0 } else { (-s).exp() }, s)
+}
+
 /// Matérn-5/2 as a function of the squared distance `r = d²`:
 /// `M(r) = exp(−√(5r)) · (5r/3 + √(5r) + 1)`.
+#[inline]
 pub fn matern52(r: f64) -> f64 {
-    let s = (5.0 * r).sqrt();
-    (-s).exp() * (5.0 / 3.0 * r + s + 1.0)
+    let (e, s) = decay(r);
+    e * (5.0 / 3.0 * r + s + 1.0)
 }
 
 /// `dM/dr = −5/6 · (1 + √(5r)) · exp(−√(5r))` (finite at `r = 0`, as Optuna saves it).
+#[inline]
 pub fn matern52_grad(r: f64) -> f64 {
-    let s = (5.0 * r).sqrt();
-    -5.0 / 6.0 * (1.0 + s) * (-s).exp()
+    let (e, s) = decay(r);
+    -5.0 / 6.0 * (1.0 + s) * e
+}
+
+/// `(M(r), dM/dr)` with one `exp`.
+#[inline]
+pub fn matern52_with_grad(r: f64) -> (f64, f64) {
+    let (e, s) = decay(r);
+    (e * (5.0 / 3.0 * r + s + 1.0), -5.0 / 6.0 * (1.0 + s) * e)
 }
 
 /// The per-coordinate distance `δⱼ`: squared difference, or 1 / 0 for a categorical coordinate.

@@ -15,7 +15,7 @@
 //! `σ²_min` and its gradient is 0.
 
 use super::gp_model::{GpModel, cholesky, dot};
-use super::kernel::{KernelParams, covariance, matern52, matern52_grad, sq_dist};
+use super::kernel::{KernelParams, matern52_with_grad, sq_dist};
 use super::lbfgs::{LbfgsOptions, LbfgsWorkspace, minimize};
 use super::prior::{MINIMUM_NOISE_VAR, add_log_prior_grad, log_prior};
 use faer::linalg::solvers::DenseSolveCore;
@@ -64,6 +64,7 @@ pub fn raw_from_params(p: &KernelParams) -> Vec<f64> {
 #[derive(Debug, Default)]
 pub struct MarginalWorkspace {
     c: Vec<f64>,
+    dm: Vec<f64>,
     w: Vec<f64>,
 }
 
@@ -88,7 +89,23 @@ pub fn neg_log_posterior(
     {
         return f64::INFINITY;
     }
-    covariance(data.x, d, &p, data.categorical, &mut ws.c);
+    // C and M'(d²) in one pass (one exp per pair).
+    ws.c.clear();
+    ws.c.resize(n * n, 0.0);
+    ws.dm.clear();
+    ws.dm.resize(n * n, 0.0);
+    for i in 0..n {
+        let xi = &data.x[i * d..(i + 1) * d];
+        ws.c[i * n + i] = p.scale + p.noise;
+        for k in 0..i {
+            let xk = &data.x[k * d..(k + 1) * d];
+            let (m, dm) =
+                matern52_with_grad(sq_dist(xi, xk, &p.inv_sq_lengthscales, data.categorical));
+            ws.c[i * n + k] = p.scale * m;
+            ws.c[k * n + i] = p.scale * m;
+            ws.dm[i * n + k] = dm;
+        }
+    }
     let Some(llt) = cholesky(&ws.c, n) else {
         return f64::INFINITY;
     };
@@ -126,11 +143,10 @@ pub fn neg_log_posterior(
         g_scale += 0.5 * ws.w[i * n + i] * p.scale;
         for k in 0..i {
             let xk = &data.x[k * d..(k + 1) * d];
-            let r = sq_dist(xi, xk, &p.inv_sq_lengthscales, data.categorical);
             let wik = ws.w[i * n + k];
             // Off-diagonal pairs count twice in the symmetric sum: ½·2 = 1.
-            g_scale += wik * p.scale * matern52(r);
-            let c = wik * p.scale * matern52_grad(r);
+            g_scale += wik * ws.c[i * n + k];
+            let c = wik * p.scale * ws.dm[i * n + k];
             for j in 0..d {
                 let delta = super::kernel::coord_dist(xi[j], xk[j], data.categorical[j]);
                 grad[j] += c * p.inv_sq_lengthscales[j] * delta;

@@ -15,7 +15,7 @@
 use super::acquisition::LogEi;
 use super::lbfgs::{LbfgsOptions, LbfgsWorkspace, minimize};
 use super::search_space::Coord;
-use crate::rng::{TrialRng, below, uniform01};
+use crate::rng::{TrialRng, uniform01};
 use rand_xoshiro::rand_core::Rng as _;
 
 /// Settings of [`optimize`] (Optuna's values by default).
@@ -111,7 +111,9 @@ pub fn optimize(
     }
     let mut starts: Vec<usize> = vec![best_i];
     // Roulette over the sweep, ∝ exp(a − max a) (non-finite values weigh 0).
-    let weights: Vec<f64> = vals
+    // Without replacement and without the best point, as Optuna: fewer starts when fewer
+    // points have a non-zero weight (a converged study).
+    let mut weights: Vec<f64> = vals
         .iter()
         .map(|&v| {
             if v.is_finite() && best_v.is_finite() {
@@ -121,23 +123,26 @@ pub fn optimize(
             }
         })
         .collect();
-    let total: f64 = weights.iter().sum();
+    weights[best_i] = 0.0;
     let n_roulette = opts.n_local_search.saturating_sub(2);
     for _ in 0..n_roulette {
-        let pick = if total > 0.0 && total.is_finite() {
-            let mut r = uniform01(rng) * total;
-            let mut k = weights.len() - 1;
-            for (i, w) in weights.iter().enumerate() {
-                r -= w;
-                if r < 0.0 {
-                    k = i;
-                    break;
-                }
+        let total: f64 = weights.iter().sum();
+        if !(total > 0.0 && total.is_finite()) {
+            break;
+        }
+        let mut r = uniform01(rng) * total;
+        let mut pick = None;
+        for (i, w) in weights.iter().enumerate() {
+            r -= w;
+            if r < 0.0 && *w > 0.0 {
+                pick = Some(i);
+                break;
             }
-            k
-        } else {
-            below(rng, n as u64) as usize
+        }
+        let Some(pick) = pick.or_else(|| weights.iter().rposition(|&w| w > 0.0)) else {
+            break;
         };
+        weights[pick] = 0.0;
         starts.push(pick);
     }
     let mut best_x = pts[best_i * d..(best_i + 1) * d].to_vec();
@@ -164,6 +169,11 @@ struct LocalSearch<'a> {
     tol: f64,
     /// The coordinates L-BFGS moves (continuous ones and large grids).
     cont: Vec<usize>,
+    /// Their lengthscales `1/√ℓⱼ`: L-BFGS works on `xⱼ / lengthscaleⱼ` (Optuna's
+    /// preconditioning: the kernel is then isotropic in the moved coordinates).
+    scales: Vec<f64>,
+    lo: Vec<f64>,
+    hi: Vec<f64>,
     full: Vec<f64>,
     grad: Vec<f64>,
     tmp: Vec<f64>,
@@ -175,14 +185,26 @@ struct LocalSearch<'a> {
 impl<'a> LocalSearch<'a> {
     fn new(acqf: &'a LogEi<'a>, coords: &'a [Coord], grids: &'a [Vec<f64>], tol: f64) -> Self {
         let d = coords.len();
-        let cont = (0..d)
+        let cont: Vec<usize> = (0..d)
             .filter(|&j| !coords[j].is_categorical() && grids[j].is_empty())
             .collect();
+        let ls = &acqf.gp.params().inv_sq_lengthscales;
+        let scales: Vec<f64> = cont
+            .iter()
+            .map(|&j| {
+                let s = 1.0 / ls[j].sqrt();
+                if s.is_finite() && s > 0.0 { s } else { 1.0 }
+            })
+            .collect();
+        let hi = scales.iter().map(|s| 1.0 / s).collect();
         LocalSearch {
             acqf,
             coords,
             grids,
             tol,
+            lo: vec![0.0; cont.len()],
+            hi,
+            scales,
             cont,
             full: vec![0.0; d],
             grad: vec![0.0; d],
@@ -200,11 +222,10 @@ impl<'a> LocalSearch<'a> {
             let before = val;
             if !self.cont.is_empty() {
                 self.sub.clear();
-                self.sub.extend(self.cont.iter().map(|&j| x[j]));
+                self.sub
+                    .extend(self.cont.iter().zip(&self.scales).map(|(&j, s)| x[j] / s));
                 self.full.copy_from_slice(x);
-                let m = self.cont.len();
-                let (lo, hi) = (vec![0.0; m], vec![1.0; m]);
-                let (acqf, cont) = (self.acqf, &self.cont);
+                let (acqf, cont, scales) = (self.acqf, &self.cont, &self.scales);
                 let (full, grad, tmp, scratch) = (
                     &mut self.full,
                     &mut self.grad,
@@ -212,30 +233,31 @@ impl<'a> LocalSearch<'a> {
                     &mut self.scratch,
                 );
                 let opts = LbfgsOptions {
-                    gtol: 1e-4,
+                    // Optuna: pgtol = √tol.
+                    gtol: self.tol.sqrt(),
                     max_iter: 200,
                     ..Default::default()
                 };
                 let r = minimize(
                     |s, g| {
                         for (k, &j) in cont.iter().enumerate() {
-                            full[j] = s[k];
+                            full[j] = (s[k] * scales[k]).clamp(0.0, 1.0);
                         }
                         let v = acqf.value_grad(full, scratch, grad, tmp);
                         for (k, &j) in cont.iter().enumerate() {
-                            g[k] = -grad[j];
+                            g[k] = -grad[j] * scales[k];
                         }
                         -v
                     },
                     &mut self.sub,
-                    &lo,
-                    &hi,
+                    &self.lo,
+                    &self.hi,
                     &opts,
                     &mut self.ws,
                 );
                 if -r.value > val {
                     for (k, &j) in self.cont.iter().enumerate() {
-                        x[j] = self.sub[k];
+                        x[j] = (self.sub[k] * self.scales[k]).clamp(0.0, 1.0);
                     }
                     val = -r.value;
                 }
@@ -259,7 +281,10 @@ impl<'a> LocalSearch<'a> {
                 x[j] = best.0;
                 val = best.1;
             }
-            if val - before <= self.tol || val.is_nan() {
+            // With no discrete coordinate a second L-BFGS run would start where the first
+            // converged: one pass is the whole search.
+            let any_discrete = self.grids.iter().any(|g| !g.is_empty());
+            if !any_discrete || val - before <= self.tol || val.is_nan() {
                 break;
             }
         }
