@@ -25,3 +25,6 @@ pub use sampler::{GpSampler, RELATIVE_PARAMS_KEY};
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod goldens;
