@@ -56,7 +56,8 @@ fn seeded_studies_repeat_and_reach_branin_minimum() {
     let b = branin_study(0, 60, Direction::Minimize);
     assert_eq!(xs(&a), xs(&b));
     let regret = a.best_value().unwrap() - 0.397887357729738;
-    assert!(regret < 1e-3, "regret {regret}");
+    // Measured: 6.7e-7 (gradus-bench hpo --sampler gp --function branin --evals 60 --seed 0).
+    assert!(regret < 1e-5, "regret {regret}");
 }
 
 #[test]
