@@ -10,7 +10,8 @@
 //! ∂C/∂θⱼ = s·M'(d²)·ℓⱼ·δⱼ,   ∂C/∂θ_s = K,   ∂C/∂θ_σ = (σ² − σ²_min)·I
 //! ```
 //! by L-BFGS with `gtol = 1e-2`, first from the previous optimum (warm start), then — if that
-//! fails — from Optuna's default `ℓ = 1, s = 1, σ² = 1`; if both fail, the defaults are used.
+//! does not converge (SciPy's `success`) — from Optuna's default `ℓ = 1, s = 1, σ² = 1`; if neither
+//! converges, the defaults themselves are used.
 //! With [`GpNoise::Deterministic`](super::GpNoise::Deterministic) the noise is fixed at
 //! `σ²_min` and its gradient is 0.
 
@@ -198,7 +199,9 @@ pub fn fit(
             &opts,
             &mut lws,
         );
-        if r.value.is_finite() && (r.converged || r.iterations > 0) {
+        // As Optuna: a run that did not converge (line search failure, iteration limit) is
+        // discarded and the next start tried.
+        if r.value.is_finite() && r.converged {
             let m = GpModel::new(
                 data.x.to_vec(),
                 data.y.to_vec(),
