@@ -7,6 +7,7 @@ use gradus_bench::{cnn, mlp};
 mod augment_apply;
 mod augment_flow;
 mod csv_load;
+mod hpo;
 mod image_folder;
 mod storage;
 mod tpe;
@@ -26,6 +27,8 @@ enum Command {
     Tpe(tpe::TpeArgs),
     /// TPE proposal latency: mean milliseconds per suggestion over the last 10 % of trials.
     TpeLatency(tpe::LatencyArgs),
+    /// One sampler (gp, tpe, random) on a synthetic function: best value and ms per suggestion.
+    Hpo(hpo::HpoArgs),
     /// MLP training speed (W1 or W2): median µs per training step and the final loss.
     Mlp(mlp::MlpArgs),
     /// Applies one explicit transform to an H×W×C float32 .npy image (Keras's parameters).
@@ -46,6 +49,7 @@ fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Tpe(args) => tpe::run(&args),
         Command::TpeLatency(args) => tpe::latency(&args),
+        Command::Hpo(args) => hpo::run(&args),
         Command::Mlp(args) => mlp::run(&args),
         Command::Augment(args) => augment_apply::run(&args),
         Command::AugmentFlow(args) => augment_flow::run(&args),

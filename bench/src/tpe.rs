@@ -51,13 +51,13 @@ pub enum Preset {
 }
 
 /// A benchmark function: bounds per dimension, global minimum, evaluation.
-struct Function {
-    bounds: Vec<(f64, f64)>,
-    minimum: f64,
-    eval: fn(&[f64]) -> f64,
+pub(crate) struct Function {
+    pub(crate) bounds: Vec<(f64, f64)>,
+    pub(crate) minimum: f64,
+    pub(crate) eval: fn(&[f64]) -> f64,
 }
 
-fn function(name: &str) -> Result<Function> {
+pub(crate) fn function(name: &str) -> Result<Function> {
     Ok(match name {
         "branin" => Function {
             bounds: vec![(-5.0, 10.0), (0.0, 15.0)],
@@ -148,7 +148,10 @@ fn sampler(preset: Preset) -> Result<TpeSampler> {
     })?)
 }
 
-fn suggest_all(trial: &mut Trial, bounds: &[(f64, f64)]) -> Result<Vec<f64>, gradus_tune::Error> {
+pub(crate) fn suggest_all(
+    trial: &mut Trial,
+    bounds: &[(f64, f64)],
+) -> Result<Vec<f64>, gradus_tune::Error> {
     bounds
         .iter()
         .enumerate()
@@ -184,7 +187,7 @@ pub fn run(args: &TpeArgs) -> Result<()> {
 
 /// CPU time of this thread in nanoseconds (Linux `schedstat`), to tell the sampler's cost from
 /// waiting for a core on a shared machine; `None` elsewhere.
-fn thread_cpu_ns() -> Option<u64> {
+pub(crate) fn thread_cpu_ns() -> Option<u64> {
     std::fs::read_to_string("/proc/thread-self/schedstat")
         .ok()?
         .split_whitespace()

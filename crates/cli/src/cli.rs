@@ -109,6 +109,9 @@ pub enum SamplerArg {
     Tpe,
     /// Independent uniform draws.
     Random,
+    /// Optuna 5's Gaussian-process sampler (log expected improvement), fitted to the study's
+    /// stored trials.
+    Gp,
 }
 
 /// The pruners a worker can use.

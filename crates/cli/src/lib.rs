@@ -17,7 +17,7 @@
 //! gradus plot RUN|TUNE-DIR [--size W H] [--json]           redraw the figures
 //!
 //! gradus study create --storage URL --study NAME --direction minimize|maximize
-//! gradus study ask    --storage URL --study NAME --space JSON [--sampler tpe|random] [--seed S] [--json]
+//! gradus study ask    --storage URL --study NAME --space JSON [--sampler tpe|random|gp] [--seed S] [--json]
 //! gradus study tell   --storage URL --study NAME --trial N (--value V | --state failed|pruned)
 //! gradus study best   --storage URL --study NAME [--json]
 //! gradus study list   --storage URL [--json]
@@ -25,7 +25,7 @@
 //! gradus study export --storage URL --study NAME --format csv|json [--output FILE]
 //! gradus study delete --storage URL --study NAME
 //! gradus study copy   --from URL --to URL --study NAME [--to-study NAME]
-//! gradus worker --storage URL --study NAME --space JSON --n-trials N [--sampler tpe|random]
+//! gradus worker --storage URL --study NAME --space JSON --n-trials N [--sampler tpe|random|gp]
 //!        [--seed S] [--pruner none|median] [--heartbeat SECS] [--grace-period SECS]
 //!        [--retry-failed N] [--timeout SECS] -- COMMAND ARGS...
 //! ```

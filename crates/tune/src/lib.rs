@@ -101,7 +101,8 @@ pub use pruners::{
 };
 pub use reporter::TrialReporter;
 pub use samplers::{
-    GridSampler, RandomSampler, Sampler, SamplerConfig, SamplerContext, TpeConfig, TpeSampler,
+    GpConfig, GpNoise, GpSampler, GridSampler, RandomSampler, Sampler, SamplerConfig,
+    SamplerContext, TpeConfig, TpeSampler,
 };
 pub use storage::{InMemoryStorage, Storage};
 pub use study::{Study, StudyBuilder};

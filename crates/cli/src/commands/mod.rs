@@ -19,7 +19,8 @@ use std::sync::Arc;
 
 use gradus::tune::storage::{Storage, redact_url, storage_from_url};
 use gradus::tune::{
-    Error as TuneError, MedianPruner, NopPruner, RandomSampler, Study, StudyBuilder, TpeSampler,
+    Error as TuneError, GpSampler, MedianPruner, NopPruner, RandomSampler, Study, StudyBuilder,
+    TpeSampler,
 };
 
 use crate::cli::{Command, PrunerArg, SamplerArg, StudyCommand, Target};
@@ -86,6 +87,7 @@ fn with_sampler(
     let builder = match sampler {
         SamplerArg::Tpe => builder.sampler(TpeSampler::default()),
         SamplerArg::Random => builder.sampler(RandomSampler),
+        SamplerArg::Gp => builder.sampler(GpSampler::default()),
     };
     let builder = match pruner {
         PrunerArg::Median => builder.pruner(MedianPruner::default()),

@@ -36,7 +36,7 @@ pub enum CvSpec {
 ///
 /// ```toml
 /// [tune]
-/// sampler = "tpe"            # or "random", "grid", or { type = "tpe", n_startup_trials = 5 }
+/// sampler = "tpe"            # or "random", "gp", "grid", or { type = "tpe", n_startup_trials = 5 }
 /// pruner = "median"          # or "none", "hyperband", …
 /// n_trials = 30
 /// cv = 3

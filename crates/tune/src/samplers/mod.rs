@@ -11,6 +11,7 @@
 //!
 //! [`Sampler::is_exhausted`] lets a finite sampler (the grid) end a study.
 
+pub mod gp;
 mod grid;
 mod grid_order;
 mod random;
@@ -18,6 +19,7 @@ mod sampler_config;
 pub(crate) mod search_space;
 pub mod tpe;
 
+pub use gp::{GpConfig, GpNoise, GpSampler};
 pub use grid::{GRID_ID_KEY, GridSampler};
 pub use random::{RandomSampler, sample_uniform};
 pub use sampler_config::SamplerConfig;

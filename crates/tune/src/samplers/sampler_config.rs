@@ -6,15 +6,15 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{GridSampler, RandomSampler, Sampler, TpeConfig, TpeSampler};
+use super::{GpConfig, GpSampler, GridSampler, RandomSampler, Sampler, TpeConfig, TpeSampler};
 use crate::error::{Error, Result};
 use crate::names;
 use crate::param::ParamValue;
 
 /// Which sampler a study uses, with its settings: `{ type = "tpe", n_startup_trials = 20 }`
-/// in TOML, `"tpe"` / `"random"` as a string ([`FromStr`] and serde, defaults). An unknown
+/// in TOML, `"tpe"` / `"random"` / `"gp"` as a string ([`FromStr`] and serde, defaults). An unknown
 /// kind is an error listing the valid ones nearest first (`unknown sampler `tpee`; did you
-/// mean `tpe`? valid: tpe, random`). Build it with
+/// mean `tpe`? valid: tpe, gp, random`). Build it with
 /// [`SamplerConfig::build`] and hand the result to
 /// [`StudyBuilder::sampler`](crate::StudyBuilder::sampler).
 ///
@@ -41,6 +41,8 @@ pub enum SamplerConfig {
         /// The values of each parameter.
         grid: BTreeMap<String, Vec<ParamValue>>,
     },
+    /// Gaussian-process Bayesian optimisation ([`GpSampler`]; Optuna 5's defaults).
+    Gp(GpConfig),
 }
 
 /// The derived serde form of [`SamplerConfig`], read once its `type` is known to be valid.
@@ -52,6 +54,7 @@ enum Tagged {
     Grid {
         grid: BTreeMap<String, Vec<ParamValue>>,
     },
+    Gp(GpConfig),
 }
 
 impl From<Tagged> for SamplerConfig {
@@ -60,6 +63,7 @@ impl From<Tagged> for SamplerConfig {
             Tagged::Random => SamplerConfig::Random,
             Tagged::Tpe(c) => SamplerConfig::Tpe(c),
             Tagged::Grid { grid } => SamplerConfig::Grid { grid },
+            Tagged::Gp(c) => SamplerConfig::Gp(c),
         }
     }
 }
@@ -81,30 +85,32 @@ impl Default for SamplerConfig {
 
 impl SamplerConfig {
     /// The names [`FromStr`] accepts.
-    pub const NAMES: [&'static str; 2] = ["random", "tpe"];
+    pub const NAMES: [&'static str; 3] = ["random", "tpe", "gp"];
 
     /// The kinds the serde form's `type` takes: [`SamplerConfig::NAMES`] and `grid`.
-    pub const KINDS: [&'static str; 3] = ["random", "tpe", "grid"];
+    pub const KINDS: [&'static str; 4] = ["random", "tpe", "grid", "gp"];
 
     /// The sampler.
     ///
     /// # Errors
-    /// What the sampler's constructor refuses: an empty grid ([`Error::EmptyGrid`]), a TPE
-    /// setting out of range ([`Error::InvalidConfig`]).
+    /// What the sampler's constructor refuses: an empty grid ([`Error::EmptyGrid`]), a TPE or
+    /// GP setting out of range ([`Error::InvalidConfig`]).
     pub fn build(&self) -> Result<Box<dyn Sampler>> {
         Ok(match self {
             SamplerConfig::Random => Box::new(RandomSampler),
             SamplerConfig::Tpe(c) => Box::new(TpeSampler::new(c.clone())?),
             SamplerConfig::Grid { grid } => Box::new(GridSampler::new(grid.clone())?),
+            SamplerConfig::Gp(c) => Box::new(GpSampler::new(c.clone())?),
         })
     }
 
-    /// The kind's name: `random`, `tpe` or `grid`.
+    /// The kind's name: `random`, `tpe`, `grid` or `gp`.
     pub fn name(&self) -> &'static str {
         match self {
             SamplerConfig::Random => "random",
             SamplerConfig::Tpe(_) => "tpe",
             SamplerConfig::Grid { .. } => "grid",
+            SamplerConfig::Gp(_) => "gp",
         }
     }
 }
@@ -118,11 +124,12 @@ impl fmt::Display for SamplerConfig {
 impl FromStr for SamplerConfig {
     type Err = Error;
 
-    /// `random` or `tpe`, with default settings (a grid needs its values: use serde).
+    /// `random`, `tpe` or `gp`, with default settings (a grid needs its values: use serde).
     fn from_str(s: &str) -> Result<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
             "random" => Ok(SamplerConfig::Random),
             "tpe" => Ok(SamplerConfig::default()),
+            "gp" => Ok(SamplerConfig::Gp(GpConfig::default())),
             "grid" => Err(Error::InvalidConfig {
                 name: "sampler",
                 reason: "a grid sampler needs its grid: give `{ type = \"grid\", grid = { ... } }`"
@@ -146,11 +153,11 @@ mod tests {
         }
         let e = "tpee".parse::<SamplerConfig>().unwrap_err().to_string();
         assert!(
-            e.ends_with("unknown sampler `tpee`; did you mean `tpe`? valid: tpe, random"),
+            e.ends_with("unknown sampler `tpee`; did you mean `tpe`? valid: tpe, gp, random"),
             "{e}"
         );
         let e = "randon".parse::<SamplerConfig>().unwrap_err().to_string();
-        assert!(e.ends_with("valid: random, tpe"), "{e}");
+        assert!(e.ends_with("valid: random, tpe, gp"), "{e}");
         assert!("grid".parse::<SamplerConfig>().is_err());
     }
 
@@ -170,7 +177,7 @@ mod tests {
             serde_json::from_str::<SamplerConfig>(r#"{"n_startup_trials": 5, "type": "tpee"}"#);
         let e = typo.unwrap_err().to_string();
         assert!(
-            e.contains("did you mean `tpe`? valid: tpe, grid, random"),
+            e.contains("did you mean `tpe`? valid: tpe, gp, grid, random"),
             "{e}"
         );
         let untyped = serde_json::from_str::<SamplerConfig>(r#"{"n_startup_trials": 5}"#);
@@ -191,6 +198,18 @@ mod tests {
             serde_json::from_str::<SamplerConfig>(r#""random""#).unwrap(),
             SamplerConfig::Random
         );
+        let gp: SamplerConfig = serde_json::from_str(
+            r#"{"type": "gp", "n_startup_trials": 4, "noise": "deterministic"}"#,
+        )
+        .unwrap();
+        let SamplerConfig::Gp(c) = &gp else {
+            unreachable!()
+        };
+        assert_eq!(
+            (c.n_startup_trials, c.noise),
+            (4, crate::samplers::GpNoise::Deterministic)
+        );
+        assert!(gp.build().is_ok());
         let empty: SamplerConfig = serde_json::from_str(r#"{"type": "grid", "grid": {}}"#).unwrap();
         assert!(empty.build().is_err());
     }

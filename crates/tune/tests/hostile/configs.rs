@@ -24,6 +24,7 @@ fn any_json() -> impl Strategy<Value = Value> {
                 "random",
                 "tpe",
                 "grid",
+                "gp",
                 "none",
                 "median",
                 "percentile",

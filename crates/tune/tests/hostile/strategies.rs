@@ -2,7 +2,10 @@
 //! through the typed API, and the samplers and pruners under test.
 
 use gradus_tune::samplers::tpe::{MagicClip, TpeConfig};
-use gradus_tune::{Distribution, ParamValue, Pruner, RandomSampler, Sampler, TpeSampler, Trial};
+use gradus_tune::{
+    Distribution, GpConfig, GpSampler, ParamValue, Pruner, RandomSampler, Sampler, TpeSampler,
+    Trial,
+};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -89,23 +92,33 @@ impl Spec {
     }
 }
 
-/// The samplers under test: random, TPE with each preset, TPE without the magic clip.
+/// The samplers under test: random, TPE with each preset, TPE without the magic clip, GP
+/// (small sweeps, so that a case stays fast).
 pub(crate) fn sampler(kind: u8) -> Box<dyn Sampler> {
     let tpe = |c: TpeConfig| Box::new(TpeSampler::new(c).unwrap()) as Box<dyn Sampler>;
     let fast = |c: TpeConfig| TpeConfig {
         n_startup_trials: 4,
         ..c
     };
-    match kind % 6 {
+    match kind % 7 {
         0 => Box::new(RandomSampler),
         1 => tpe(fast(TpeConfig::default())),
         2 => tpe(fast(TpeConfig::default().univariate())),
         3 => tpe(fast(TpeConfig::hyperopt())),
         4 => tpe(fast(TpeConfig::watanabe_recommended())),
-        _ => tpe(fast(TpeConfig {
+        5 => tpe(fast(TpeConfig {
             magic_clip: MagicClip::Off,
             ..TpeConfig::default()
         })),
+        _ => Box::new(
+            GpSampler::new(GpConfig {
+                n_startup_trials: 4,
+                n_preliminary_samples: 64,
+                n_local_search: 3,
+                ..GpConfig::default()
+            })
+            .unwrap(),
+        ),
     }
 }
 

@@ -93,7 +93,7 @@ proptest! {
         timeout in select(vec![None, Some(Duration::ZERO), Some(Duration::MAX)]),
         patience in prop_oneof![Just(None), (0usize..3).prop_map(Some)],
         outcomes in vec(any_f64(), 1..6),
-        kind in 0u8..6,
+        kind in 0u8..7,
     ) {
         within(move || {
             let study = Study::builder().sampler(Boxed(sampler(kind))).seed(1).build().unwrap();

@@ -19,7 +19,7 @@ proptest! {
     #[test]
     fn suggestions_are_members_of_their_range_or_errors(
         specs in (any_spec(), any_spec()),
-        kind in 0u8..6,
+        kind in 0u8..7,
         seed in any::<u64>(),
         losses in vec(prop_oneof![4 => -1e3..1e3f64, 1 => any_f64()], 8..14),
     ) {

@@ -1,0 +1,86 @@
+//! [`SamplerSearchCv`]: any tuner sampler (GP, TPE, random) scored by cross-validation.
+
+use gradus_tensor::Tensor;
+use gradus_tune::SamplerConfig;
+use gradus_tune::samplers::GpConfig;
+
+use crate::search_cv::{Budget, Candidates, run};
+use crate::search_options_builder::search_option_setters;
+use crate::{BuildEstimator, Result, SearchOptions, SearchResult, SearchSpace};
+
+/// Optimisation of the cross-validation score by any sampler given as data
+/// ([`SamplerConfig`]): Gaussian-process Bayesian optimisation by default
+/// ([`GpSampler`](gradus_tune::GpSampler) with Optuna 5's defaults), or TPE, random search,
+/// a grid. `n_trials` candidates (default 50) are evaluated; the first 10 are random for the
+/// model-based samplers.
+///
+/// ```no_run
+/// use gradus::{SamplerSearchCv, Scoring, SearchSpace};
+/// # fn build(_: &gradus::Params) -> gradus::Result<gradus::Estimator> { unimplemented!() }
+/// # let (x, y) = (gradus::tensor::Tensor::zeros(&[1, 1]), gradus::tensor::Tensor::zeros(&[1, 1]));
+/// let space = SearchSpace::new()
+///     .float_log("learning_rate", 1e-4, 1.0)
+///     .categorical("batch_size", &[10, 20, 30]);
+/// let result = SamplerSearchCv::new(build, space)
+///     .sampler("gp".parse()?)
+///     .n_trials(40)
+///     .scoring(Scoring::NegMeanSquaredError)
+///     .fit(&x, &y)?;
+/// println!("Best: {} using {}", result.best_score, result.best_params);
+/// # Ok::<(), gradus::Error>(())
+/// ```
+pub struct SamplerSearchCv<E: BuildEstimator> {
+    estimator: E,
+    space: SearchSpace,
+    n_trials: usize,
+    sampler: SamplerConfig,
+    options: SearchOptions,
+}
+
+impl<E: BuildEstimator> SamplerSearchCv<E> {
+    /// A search of 50 candidates from `space` with the GP sampler's defaults.
+    pub fn new(estimator: E, space: SearchSpace) -> SamplerSearchCv<E> {
+        SamplerSearchCv {
+            estimator,
+            space,
+            n_trials: 50,
+            sampler: SamplerConfig::Gp(GpConfig::default()),
+            options: SearchOptions::default(),
+        }
+    }
+
+    /// The number of candidates evaluated.
+    pub fn n_trials(mut self, n_trials: usize) -> SamplerSearchCv<E> {
+        self.n_trials = n_trials;
+        self
+    }
+
+    /// The sampler (e.g. `"tpe".parse()?` or `SamplerConfig::Gp(..)`).
+    pub fn sampler(mut self, sampler: SamplerConfig) -> SamplerSearchCv<E> {
+        self.sampler = sampler;
+        self
+    }
+
+    /// Runs the optimisation on `(x, y)`.
+    ///
+    /// # Errors
+    /// As [`GridSearchCv::fit`](crate::GridSearchCv::fit), an invalid search space or
+    /// sampler setting.
+    pub fn fit(&self, x: &Tensor, y: &Tensor) -> Result<SearchResult> {
+        let sampler = self.sampler.build()?;
+        run(
+            &self.estimator,
+            Candidates::Space(&self.space),
+            sampler,
+            Budget {
+                setting: "SamplerSearchCv.n_trials",
+                n_trials: self.n_trials,
+            },
+            &self.options,
+            x,
+            y,
+        )
+    }
+}
+
+search_option_setters!(SamplerSearchCv);
