@@ -145,7 +145,7 @@ fn tune_runs_each_sampler_and_resumes_the_study() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     write_csv(d);
-    for sampler in ["tpe", "random", "grid"] {
+    for sampler in ["tpe", "random", "grid", "gp"] {
         let mut spec = SPEC.replace("[tune]\n", &format!("[tune]\nsampler = \"{sampler}\"\n"));
         if sampler == "grid" {
             // A grid needs finite sets: 2 × 2 points.

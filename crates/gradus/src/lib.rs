@@ -8,7 +8,7 @@
 //!
 //! - [`cross_val_score`] / [`cross_validate`]: scikit-learn's cross-validation of a model
 //!   built from parameters by an [`Estimator`] closure;
-//! - [`GridSearchCv`], [`RandomizedSearchCv`], [`TpeSearchCv`] and [`BayesSearchCv`] (any
+//! - [`GridSearchCv`], [`RandomizedSearchCv`], [`TpeSearchCv`] and [`SamplerSearchCv`] (any
 //!   sampler): the searches of scikit-learn (and hyperopt's TPE) over a [`ParamGrid`] or a
 //!   [`SearchSpace`], returning `best_params`, `best_score`, `best_model` and `cv_results`;
 //! - [`spec`]: TOML spec files of a whole job (data, model, compile, fit, tune), what the
@@ -40,7 +40,6 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-mod bayes_search_cv;
 mod cross_val;
 mod error;
 mod estimator;
@@ -59,7 +58,6 @@ mod search_space;
 pub mod spec;
 mod tpe_search_cv;
 
-pub use bayes_search_cv::BayesSearchCv;
 pub use cross_val::{CvOptions, CvResult, cross_val_score, cross_validate};
 pub use error::{Error, Result};
 pub use estimator::{BuildEstimator, Estimator};

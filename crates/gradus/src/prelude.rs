@@ -19,12 +19,12 @@ pub use gradus_nn::{
 pub use gradus_tensor::ops::FillMode;
 pub use gradus_tensor::{BatchSource, Rng, Tensor, TensorSource};
 pub use gradus_tune::{
-    Direction, GridSampler, MedianPruner, OptimizeOptions, PrunerConfig, RandomSampler,
-    SamplerConfig, Study, TpeConfig, TpeSampler, Trial, TrialError,
+    Direction, GpConfig, GpSampler, GridSampler, MedianPruner, OptimizeOptions, PrunerConfig,
+    RandomSampler, SamplerConfig, Study, TpeConfig, TpeSampler, Trial, TrialError,
 };
 
 pub use crate::{
-    Algo, BayesSearchCv, CvOptions, Estimator, FminOptions, GridSearchCv, ParamGrid, Params,
-    PruningCallback, RandomizedSearchCv, Scoring, SearchOptions, SearchSpace, TpeSearchCv,
+    Algo, CvOptions, Estimator, FminOptions, GridSearchCv, ParamGrid, Params, PruningCallback,
+    RandomizedSearchCv, SamplerSearchCv, Scoring, SearchOptions, SearchSpace, TpeSearchCv,
     cross_val_score, cross_validate, fmin, fmin_with, hp,
 };

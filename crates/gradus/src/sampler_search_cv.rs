@@ -8,25 +8,35 @@ use crate::search_cv::{Budget, Candidates, run};
 use crate::search_options_builder::search_option_setters;
 use crate::{BuildEstimator, Result, SearchOptions, SearchResult, SearchSpace};
 
-/// Optimisation of the cross-validation score by any sampler given as data
+/// Optimisation of the cross-validation score by any sampler given as data (Optuna's
+/// `OptunaSearchCV`, scikit-optimize's `BayesSearchCV`)
 /// ([`SamplerConfig`]): Gaussian-process Bayesian optimisation by default
 /// ([`GpSampler`](gradus_tune::GpSampler) with Optuna 5's defaults), or TPE, random search,
 /// a grid. `n_trials` candidates (default 50) are evaluated; the first 10 are random for the
 /// model-based samplers.
 ///
-/// ```no_run
-/// use gradus::{SamplerSearchCv, Scoring, SearchSpace};
-/// # fn build(_: &gradus::Params) -> gradus::Result<gradus::Estimator> { unimplemented!() }
-/// # let (x, y) = (gradus::tensor::Tensor::zeros(&[1, 1]), gradus::tensor::Tensor::zeros(&[1, 1]));
-/// let space = SearchSpace::new()
-///     .float_log("learning_rate", 1e-4, 1.0)
-///     .categorical("batch_size", &[10, 20, 30]);
+/// ```
+/// use gradus::{Estimator, Params, SamplerSearchCv, Scoring, SearchSpace};
+/// use gradus::data::KFold;
+/// use gradus::nn::{Dense, FitConfig, LossConfig, OptimizerConfig, Sequential, Verbosity};
+/// use gradus::tensor::Tensor;
+/// let x = Tensor::column(&(0..30).map(|i| i as f32 / 10.0).collect::<Vec<_>>());
+/// let y = Tensor::column(&(0..30).map(|i| 2.0 * i as f32 / 10.0 + 1.0).collect::<Vec<_>>());
+/// let build = |p: &Params| -> gradus::Result<Estimator> {
+///     let mut m = Sequential::new();
+///     m.add(Dense::new(1));
+///     m.compile(OptimizerConfig::sgd(p.f64("lr")?), LossConfig::mse(), &[])?;
+///     Ok(Estimator::new(m, FitConfig::new().epochs(50).batch_size(10).verbose(Verbosity::Silent)))
+/// };
+/// let space = SearchSpace::new().float_log("lr", 1e-3, 0.1);
 /// let result = SamplerSearchCv::new(build, space)
-///     .sampler("gp".parse()?)
-///     .n_trials(40)
-///     .scoring(Scoring::NegMeanSquaredError)
+///     .sampler("random".parse()?)
+///     .n_trials(6)
+///     .cv(KFold::new(3))
+///     .scoring(Scoring::R2)
 ///     .fit(&x, &y)?;
-/// println!("Best: {} using {}", result.best_score, result.best_params);
+/// assert_eq!(result.cv_results.len(), 6);
+/// assert!(result.best_score > 0.9, "{}", result.best_score);
 /// # Ok::<(), gradus::Error>(())
 /// ```
 pub struct SamplerSearchCv<E: BuildEstimator> {

@@ -51,8 +51,9 @@ pub enum CvSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TuneSpec {
-    /// The sampler (default TPE with Optuna's defaults). `grid` tries every combination of
-    /// the space's `choice` values and stepped ranges.
+    /// The sampler (default TPE with Optuna's defaults; `gp` is Gaussian-process Bayesian
+    /// optimisation). `grid` tries every combination of the space's `choice` values and
+    /// stepped ranges.
     #[serde(deserialize_with = "sampler_name_or_table")]
     pub sampler: SamplerConfig,
     /// The pruner (default `median`).
