@@ -9,6 +9,7 @@
 //!   summary.json    rows, epochs, final logs, test metrics, seconds
 //! ```
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use gradus::nn::{History, Sequential};
@@ -57,20 +58,22 @@ pub fn new_run_dir(dir: Option<&Path>, name: &str, force: bool) -> Result<PathBu
     Ok(dir)
 }
 
-/// Writes `bytes` to `path` atomically (a temporary file in the same folder, renamed).
+/// Writes `bytes` to `path` atomically: a uniquely named temporary file in the same folder
+/// (`tempfile`), persisted over `path`.
 ///
 /// # Errors
 /// A runtime error naming the file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let fail =
         |e: std::io::Error| CliError::runtime(format!("cannot write {}: {e}", path.display()));
-    let tmp = path.with_extension(format!(
-        "{}.tmp{}",
-        path.extension().and_then(|e| e.to_str()).unwrap_or(""),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes).map_err(fail)?;
-    std::fs::rename(&tmp, path).map_err(fail)
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
 }
 
 /// Writes `value` as pretty JSON to `path`, atomically.

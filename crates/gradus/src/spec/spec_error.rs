@@ -4,6 +4,8 @@ use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
 
+use gradus_tensor::names::UnknownName;
+
 /// A spec file that cannot be used: the file, the 1-based line and column of the offending
 /// key or value (where known), and a message that names the key and — for a misspelt key or
 /// name — the nearest valid one.
@@ -94,20 +96,10 @@ fn with_suggestion(message: String) -> String {
     let bad = &message[unknown..unknown + end];
     let rest = &message[unknown + end + 1..];
     let valid: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
-    match nearest(bad, &valid) {
+    match UnknownName::new("key", bad, valid).suggestion() {
         Some(best) => format!("{message}; did you mean `{best}`?"),
         None => message,
     }
-}
-
-/// The valid name closest to `bad`, if it is close enough to be a plausible typo.
-pub(crate) fn nearest<'a>(bad: &str, valid: &[&'a str]) -> Option<&'a str> {
-    valid
-        .iter()
-        .map(|v| (strsim::jaro_winkler(bad, v), *v))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, v)| v)
 }
 
 #[cfg(test)]

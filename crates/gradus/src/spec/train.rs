@@ -6,7 +6,7 @@ use std::path::Path;
 use gradus_nn::{Callback, FitConfig, History, Logs, Sequential};
 use gradus_tensor::{BatchSource, Tensor};
 
-use super::{DataSpec, PreparedData, Spec};
+use super::{PreparedData, Spec};
 use crate::Result;
 
 /// What [`Spec::train`] returns.
@@ -15,8 +15,6 @@ pub struct Trained {
     pub model: Sequential,
     /// The training history.
     pub history: History,
-    /// The tabular data it was trained and tested on (`None` for images).
-    pub data: Option<PreparedData>,
     /// Training and test rows (or images).
     pub rows: (usize, usize),
     /// The shape of one input sample (`[features]`, or `[height, width, channels]`).
@@ -33,7 +31,7 @@ impl Spec {
     /// Training rows the scaler cannot fit; a compile setting out of range.
     pub fn build_model(&self, x_train: &Tensor) -> Result<Sequential> {
         let mut model = Sequential::new();
-        if let Some(layer) = DataSpec::scaling_layer(&self.data, x_train)? {
+        if let Some(layer) = self.data.scaling_layer(x_train)? {
             model.add(layer);
         }
         self.add_layers(&mut model)?;
@@ -72,7 +70,6 @@ impl Spec {
                 Ok(Trained {
                     model,
                     history,
-                    data: None,
                     rows: (
                         sources.train.len(),
                         sources.validation.as_ref().map_or(0, |v| v.len()),
@@ -83,7 +80,7 @@ impl Spec {
             }
             None => {
                 let data = self.data.prepare(base, &self.compile.loss)?;
-                self.train_on(data, callbacks)
+                self.train_on(&data, callbacks)
             }
         }
     }
@@ -94,7 +91,7 @@ impl Spec {
     /// As [`Spec::train`].
     pub fn train_on(
         &self,
-        data: PreparedData,
+        data: &PreparedData,
         callbacks: Vec<Box<dyn Callback>>,
     ) -> Result<Trained> {
         let mut model = self.build_model(&data.x_train)?;
@@ -111,7 +108,6 @@ impl Spec {
             history,
             rows: (data.x_train.rows(), data.x_test.rows()),
             input_shape: data.x_train.dims()[1..].to_vec(),
-            data: Some(data),
             test,
         })
     }

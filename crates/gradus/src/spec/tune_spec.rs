@@ -2,12 +2,10 @@
 //! scored and the search space over the spec's own values.
 
 use std::collections::BTreeMap;
-use std::fmt::Display;
-use std::str::FromStr;
 
 use gradus_data::CrossValidation;
 use gradus_tune::{DistributionSpec, PrunerConfig, SamplerConfig};
-use serde::de::{DeserializeOwned, Error as _};
+use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::Scoring;
@@ -57,7 +55,6 @@ pub struct TuneSpec {
     #[serde(deserialize_with = "sampler_name_or_table")]
     pub sampler: SamplerConfig,
     /// The pruner (default `median`).
-    #[serde(deserialize_with = "name_or_table")]
     pub pruner: PrunerConfig,
     /// Cross-validation folds; unset: a hold-out validation set.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -107,30 +104,14 @@ impl Default for TuneSpec {
     }
 }
 
-/// A sampler by name or table; the name `grid` is a grid sampler whose grid comes from the
-/// space.
+/// A sampler by name or table (the tuner's serde form); the bare name `grid` is a grid
+/// sampler whose grid comes from the space.
 fn sampler_name_or_table<'de, D: Deserializer<'de>>(d: D) -> Result<SamplerConfig, D::Error> {
     match toml::Value::deserialize(d)? {
         toml::Value::String(name) if name == "grid" => Ok(SamplerConfig::Grid {
             grid: BTreeMap::new(),
         }),
-        toml::Value::String(name) => name.parse().map_err(|e| {
-            D::Error::custom(format!("{e} (or `grid`: every combination of the space)"))
-        }),
         other => SamplerConfig::deserialize(other).map_err(|e| D::Error::custom(e.message())),
-    }
-}
-
-/// A config written as its name (`"tpe"`, [`FromStr`]) or as a table (serde).
-fn name_or_table<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: FromStr + DeserializeOwned,
-    T::Err: Display,
-{
-    match toml::Value::deserialize(d)? {
-        toml::Value::String(name) => name.parse().map_err(D::Error::custom),
-        other => T::deserialize(other).map_err(|e| D::Error::custom(e.message())),
     }
 }
 

@@ -269,7 +269,7 @@ fn hold_out(
         callbacks.push(Box::new(PruningCallback::new(trial.reporter(), monitor)));
     }
     let trained = match data {
-        Some(data) => spec.train_on(data.clone(), callbacks)?,
+        Some(data) => spec.train_on(data, callbacks)?,
         None => spec.train(base, callbacks)?,
     };
     trained.history.last(monitor).ok_or_else(|| {
