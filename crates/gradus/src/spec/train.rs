@@ -25,7 +25,7 @@ pub struct Trained {
 
 impl Spec {
     /// The compiled, unbuilt model for training rows `x_train`: the scaling layer (with
-    /// statistics of `x_train`) when [`DataSpec::scaling`] asks for one, then the layers.
+    /// statistics of `x_train`) when [`DataSpec::scaling`](super::DataSpec::scaling) asks for one, then the layers.
     ///
     /// # Errors
     /// Training rows the scaler cannot fit; a compile setting out of range.
