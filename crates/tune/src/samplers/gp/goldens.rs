@@ -15,7 +15,7 @@ use super::acquisition::{log_ei, standard_log_ei};
 use super::gp_model::GpModel;
 use super::kernel::{KernelParams, covariance};
 use super::marginal::{
-    MarginalWorkspace, TrainingData, fit, neg_log_posterior, params_from_raw, raw_from_params,
+    FitState, TrainingData, fit, neg_log_posterior, params_from_raw, raw_from_params,
 };
 
 const X: [f64; 14] = [
@@ -62,7 +62,7 @@ fn log_marginal_posterior_and_gradient_match_optuna() {
         categorical: &CAT,
     };
     let mut g = [0.0; 4];
-    let loss = neg_log_posterior(&RAW, &data, true, &mut MarginalWorkspace::default(), &mut g);
+    let loss = neg_log_posterior(&RAW, &data, true, &mut g);
     close(loss - N_HALF_LN_2PI, 6.874701436446434, 1e-12);
     for (got, want) in g.iter().zip([
         -1.0016166699195972,
@@ -130,15 +130,9 @@ fn map_fit_matches_optuna() {
         y: &Y,
         categorical: &CAT,
     };
-    let m = fit(&data, true, None).unwrap();
+    let m = fit(&data, true, &mut FitState::default()).unwrap();
     let mut g = [0.0; 4];
-    let loss = neg_log_posterior(
-        &raw_from_params(m.params()),
-        &data,
-        true,
-        &mut MarginalWorkspace::default(),
-        &mut g,
-    );
+    let loss = neg_log_posterior(&raw_from_params(m.params()), &data, true, &mut g);
     close(loss - N_HALF_LN_2PI, 4.257028516829596, 1e-4);
     let want = KernelParams {
         inv_sq_lengthscales: vec![5.219624426584418, 1.981449406031013],

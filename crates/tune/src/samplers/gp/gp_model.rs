@@ -7,22 +7,20 @@
 //! mean(x) = k(x, X) · C⁻¹y
 //! var(x)  = s − k(x, X) · C⁻¹ · k(X, x)        (clamped at 0)
 //! ```
-//! `C` is factorised by Cholesky (faer); `C⁻¹` is kept explicitly, as Optuna keeps
-//! `cov_Y_Y_inv`, so each posterior costs `O(n·d + n²)` with no solve.
+//! `C` is factorised by Cholesky (faer) and, as in Optuna 5, the posteriors come from
+//! triangular solves with the factor (`var = s − ‖L⁻¹k‖²`), which stays accurate when `C` is
+//! nearly singular (repeated points at the noise floor) where an explicit `C⁻¹` does not;
+//! each posterior costs `O(n·d + n²)`.
 
-use super::kernel::{KernelParams, covariance, matern52, matern52_with_grad, sq_dist};
-use faer::linalg::solvers::DenseSolveCore;
-use faer::{Mat, Side};
+use super::kernel::{
+    KernelParams, PointColumns, covariance, matern52_in_place, matern52_with_grad_slices,
+    vectorized,
+};
+use super::spd::SpdInverse;
+use rayon::prelude::*;
 
-/// A Cholesky factorisation of the row-major `n × n` matrix `c`, or `None` when `c` holds a
-/// non-finite entry or is not (numerically) positive definite.
-pub(crate) fn cholesky(c: &[f64], n: usize) -> Option<faer::linalg::solvers::Llt<f64>> {
-    if c.len() != n * n || c.iter().any(|v| !v.is_finite()) {
-        return None;
-    }
-    let m = Mat::from_fn(n, n, |i, k| c[i * n + k]);
-    m.llt(Side::Lower).ok()
-}
+/// Rows per block of [`GpModel::posterior_batch`]: a block's `K` and `K·C⁻¹` stay in cache.
+pub const BATCH_ROWS: usize = 128;
 
 /// A GP conditioned on its training data. See the [module docs](self).
 #[derive(Clone, Debug)]
@@ -31,9 +29,11 @@ pub struct GpModel {
     n: usize,
     categorical: Vec<bool>,
     x: Vec<f64>,
+    cols: PointColumns,
     y: Vec<f64>,
     params: KernelParams,
-    c_inv: Vec<f64>,
+    /// The Cholesky factor `L` of `C` (zeros above the diagonal).
+    chol: faer::Mat<f64>,
     alpha: Vec<f64>,
 }
 
@@ -55,24 +55,28 @@ impl GpModel {
         }
         let mut c = Vec::new();
         covariance(&x, d, &params, &categorical, &mut c);
-        let llt = cholesky(&c, n)?;
-        let inv = llt.inverse();
-        let c_inv: Vec<f64> = (0..n * n).map(|i| inv[(i / n, i % n)]).collect();
-        let mut alpha = vec![0.0; n];
-        for (i, a) in alpha.iter_mut().enumerate() {
-            *a = dot(&c_inv[i * n..(i + 1) * n], &y);
+        let mut spd = SpdInverse::default();
+        spd.prepare(n);
+        for k in 0..n {
+            // Symmetric: column k below the diagonal is row k right of it.
+            spd.column_mut(k)[k..].copy_from_slice(&c[k * n + k..(k + 1) * n]);
         }
-        if c_inv.iter().chain(&alpha).any(|v| !v.is_finite()) {
+        spd.factor()?;
+        let chol = spd.factor_lower();
+        let mut alpha = y.clone();
+        solve_chol(&chol, &mut alpha);
+        if alpha.iter().any(|v| !v.is_finite()) {
             return None;
         }
         Some(GpModel {
             d,
             n,
             categorical,
+            cols: PointColumns::new(&x, d),
             x,
             y,
             params,
-            c_inv,
+            chol,
             alpha,
         })
     }
@@ -113,59 +117,83 @@ impl GpModel {
     }
 
     /// Fills `k` with `k(x, Xᵢ)` (length `n`).
-    fn cross_cov(&self, x: &[f64], k: &mut Vec<f64>) {
-        k.clear();
-        let (d, p) = (self.d, &self.params);
-        k.extend(self.x.chunks_exact(d.max(1)).take(self.n).map(|xi| {
-            p.scale * matern52(sq_dist(x, xi, &p.inv_sq_lengthscales, &self.categorical))
-        }));
-        if d == 0 {
-            k.clear();
-            k.resize(self.n, p.scale);
-        }
+    #[inline(always)]
+    fn cross_cov(&self, x: &[f64], k: &mut [f64]) {
+        let p = &self.params;
+        self.cols
+            .sq_dists(x, &p.inv_sq_lengthscales, &self.categorical, k);
+        matern52_in_place(&mut k[..self.n], p.scale);
     }
 
     /// `(mean(x), var(x))` at one point `x` (length `d`). `scratch` is reused (no allocation
-    /// once it has grown to `2n`).
+    /// once it has grown to `n`).
     pub fn posterior(&self, x: &[f64], scratch: &mut Vec<f64>) -> (f64, f64) {
-        self.cross_cov(x, scratch);
         let n = self.n;
-        let mean = dot(&scratch[..n], &self.alpha);
-        let mut quad = 0.0;
-        for i in 0..n {
-            quad += scratch[i] * dot(&self.c_inv[i * n..(i + 1) * n], &scratch[..n]);
-        }
-        (mean, (self.params.scale - quad).max(0.0))
+        scratch.clear();
+        scratch.resize(n, 0.0);
+        let mean = vectorized(
+            #[inline(always)]
+            || {
+                self.cross_cov(x, scratch);
+                dot(scratch, &self.alpha)
+            },
+        );
+        solve_lower(&self.chol, scratch);
+        (mean, (self.params.scale - dot(scratch, scratch)).max(0.0))
     }
 
     /// [`GpModel::posterior`] at every row of `xs` (row-major `m × d`), written to `mean` and
-    /// `var` (length `m`): the cross-covariances form an `m × n` matrix and `K·C⁻¹` is one
-    /// matrix product (faer), which is what makes a sweep of thousands of points cheap.
+    /// `var` (length `m`). Rows are taken [`BATCH_ROWS`] at a time, the blocks in parallel:
+    /// a block's cross-covariances form a matrix `K` (`BATCH_ROWS × n`), the means are `Kα`,
+    /// and the variances `s − ‖L⁻¹kᵣ‖²` come from one triangular solve with `Kᵀ` as its
+    /// right-hand sides (faer), which is what makes a sweep of thousands of points cheap. The
+    /// blocks do not depend on the thread count, so neither do the results.
     pub fn posterior_batch(&self, xs: &[f64], mean: &mut [f64], var: &mut [f64]) {
         let (n, d) = (self.n, self.d.max(1));
         let m = mean.len().min(var.len()).min(xs.len() / d);
-        let p = &self.params;
-        let k = Mat::from_fn(m, n, |r, i| {
-            let xi = &self.x[i * self.d..(i + 1) * self.d];
-            p.scale
-                * matern52(sq_dist(
-                    &xs[r * d..(r + 1) * d],
-                    xi,
-                    &p.inv_sq_lengthscales,
-                    &self.categorical,
-                ))
-        });
-        let c_inv = faer::MatRef::from_row_major_slice(&self.c_inv, n, n);
-        let kc = &k * c_inv;
-        for r in 0..m {
-            let (mut mu, mut quad) = (0.0, 0.0);
-            for i in 0..n {
-                mu += k[(r, i)] * self.alpha[i];
-                quad += kc[(r, i)] * k[(r, i)];
-            }
-            mean[r] = mu;
-            var[r] = (p.scale - quad).max(0.0);
+        if n == 0 {
+            mean[..m].iter_mut().for_each(|v| *v = 0.0);
+            var[..m].iter_mut().for_each(|v| *v = self.params.scale);
+            return;
         }
+        let scale = self.params.scale;
+        let block = |k: &mut Vec<f64>, ((xs, mean), var): ((&[f64], &mut [f64]), &mut [f64])| {
+            let b = mean.len();
+            k.resize(BATCH_ROWS * n, 0.0);
+            let k = &mut k[..b * n];
+            vectorized(
+                #[inline(always)]
+                || {
+                    for ((x, row), mean) in xs
+                        .chunks_exact(d)
+                        .zip(k.chunks_exact_mut(n))
+                        .zip(&mut *mean)
+                    {
+                        self.cross_cov(&x[..self.d], row);
+                        *mean = dot(row, &self.alpha);
+                    }
+                },
+            );
+            // Row r of K (row-major b × n) is column r of Kᵀ (column-major n × b).
+            faer::linalg::triangular_solve::solve_lower_triangular_in_place(
+                self.chol.as_ref(),
+                faer::MatMut::from_column_major_slice_mut(k, n, b),
+                faer::Par::Seq,
+            );
+            vectorized(
+                #[inline(always)]
+                || {
+                    for (v, var) in k.chunks_exact(n).zip(var) {
+                        *var = (scale - dot(v, v)).max(0.0);
+                    }
+                },
+            );
+        };
+        xs[..m * d]
+            .par_chunks(BATCH_ROWS * d)
+            .zip(mean[..m].par_chunks_mut(BATCH_ROWS))
+            .zip(var[..m].par_chunks_mut(BATCH_ROWS))
+            .for_each_init(Vec::new, block);
     }
 
     /// [`GpModel::posterior`] and its gradient with respect to the numeric coordinates of `x`
@@ -175,6 +203,8 @@ impl GpModel {
     /// ∂kᵢ/∂xⱼ   = s · M'(d²ᵢ) · 2ℓⱼ (xⱼ − Xᵢⱼ)
     /// ∂mean/∂xⱼ = Σᵢ αᵢ ∂kᵢ/∂xⱼ,   ∂var/∂xⱼ = −2 Σᵢ (C⁻¹k)ᵢ ∂kᵢ/∂xⱼ   (0 where var is clamped)
     /// ```
+    /// with `var = s − ‖L⁻¹k‖²` and `C⁻¹k = L⁻ᵀ(L⁻¹k)` from two triangular solves. `scratch`
+    /// is reused (no allocation once it has grown to `5n`).
     pub fn posterior_grad(
         &self,
         x: &[f64],
@@ -182,49 +212,92 @@ impl GpModel {
         d_mean: &mut [f64],
         d_var: &mut [f64],
     ) -> (f64, f64) {
-        let (n, d) = (self.n, self.d);
+        let n = self.n;
         let p = &self.params;
-        // k (first n) and s·M'(d²) (last n) with one exp per training point.
+        // r, then k, s·M'(d²), C⁻¹k and a work column, each of length n.
         scratch.clear();
-        scratch.resize(3 * n, 0.0);
-        let (k, rest) = scratch.split_at_mut(n);
-        let (b, dk_dr) = rest.split_at_mut(n);
-        for i in 0..n {
-            let xi = &self.x[i * d..(i + 1) * d];
-            let (m, dm) =
-                matern52_with_grad(sq_dist(x, xi, &p.inv_sq_lengthscales, &self.categorical));
-            k[i] = p.scale * m;
-            dk_dr[i] = p.scale * dm;
-        }
-        let (k, b) = (&*k, b);
-        for (bi, row) in b.iter_mut().zip(self.c_inv.chunks_exact(n.max(1))) {
-            *bi = dot(row, k);
-        }
-        let mean = dot(k, &self.alpha);
-        let raw_var = self.params.scale - dot(k, b);
-        d_mean.iter_mut().for_each(|v| *v = 0.0);
-        d_var.iter_mut().for_each(|v| *v = 0.0);
-        for (i, (&bi, &ai)) in b.iter().zip(&self.alpha).enumerate() {
-            let xi = &self.x[i * d..(i + 1) * d];
-            let dk_dr = dk_dr[i];
-            for j in 0..d {
-                if self.categorical[j] {
-                    continue;
+        scratch.resize(5 * n, 0.0);
+        let (r, rest) = scratch.split_at_mut(n);
+        let (k, rest) = rest.split_at_mut(n);
+        let (dk_dr, rest) = rest.split_at_mut(n);
+        let (b, t) = rest.split_at_mut(n);
+        vectorized(
+            #[inline(always)]
+            || {
+                self.cols
+                    .sq_dists(x, &p.inv_sq_lengthscales, &self.categorical, r);
+                matern52_with_grad_slices(r, p.scale, k, dk_dr);
+            },
+        );
+        // u = L⁻¹k: var = s − uᵀu;  b = L⁻ᵀu = C⁻¹k.
+        b.copy_from_slice(k);
+        solve_lower(&self.chol, b);
+        let raw_var = p.scale - dot(b, b);
+        solve_upper_transposed(&self.chol, b);
+        vectorized(
+            #[inline(always)]
+            || {
+                let mean = dot(k, &self.alpha);
+                // ∂mean/∂xⱼ = 2ℓⱼ Σᵢ αᵢ·dkᵢ·(xⱼ − Xᵢⱼ),  ∂var/∂xⱼ = −4ℓⱼ Σᵢ bᵢ·dkᵢ·(xⱼ − Xᵢⱼ)
+                for (ri, (&a, &dk)) in r.iter_mut().zip(self.alpha.iter().zip(dk_dr.iter())) {
+                    *ri = a * dk;
                 }
-                let dk = dk_dr * 2.0 * p.inv_sq_lengthscales[j] * (x[j] - xi[j]);
-                d_mean[j] += ai * dk;
-                d_var[j] -= 2.0 * bi * dk;
-            }
-        }
-        if raw_var <= 0.0 {
-            d_var.iter_mut().for_each(|v| *v = 0.0);
-        }
-        (mean, raw_var.max(0.0))
+                for (bi, &dk) in b.iter_mut().zip(dk_dr.iter()) {
+                    *bi *= dk;
+                }
+                for j in 0..self.d {
+                    if self.categorical[j] {
+                        d_mean[j] = 0.0;
+                        d_var[j] = 0.0;
+                        continue;
+                    }
+                    let xj = x[j];
+                    for (tv, &c) in t.iter_mut().zip(self.cols.column(j)) {
+                        *tv = xj - c;
+                    }
+                    let l2 = 2.0 * p.inv_sq_lengthscales[j];
+                    d_mean[j] = l2 * dot(r, t);
+                    d_var[j] = if raw_var > 0.0 {
+                        -2.0 * l2 * dot(b, t)
+                    } else {
+                        0.0
+                    };
+                }
+                (mean, raw_var.max(0.0))
+            },
+        )
     }
+}
+
+/// `v ← L⁻¹v` (forward substitution, faer); `l` is `n × n` lower triangular, `v` of length `n`.
+fn solve_lower(l: &faer::Mat<f64>, v: &mut [f64]) {
+    let n = v.len();
+    faer::linalg::triangular_solve::solve_lower_triangular_in_place(
+        l.as_ref(),
+        faer::MatMut::from_column_major_slice_mut(v, n, 1),
+        faer::Par::Seq,
+    );
+}
+
+/// `v ← L⁻ᵀv` (back substitution with `Lᵀ`, faer).
+fn solve_upper_transposed(l: &faer::Mat<f64>, v: &mut [f64]) {
+    let n = v.len();
+    faer::linalg::triangular_solve::solve_upper_triangular_in_place(
+        l.transpose(),
+        faer::MatMut::from_column_major_slice_mut(v, n, 1),
+        faer::Par::Seq,
+    );
+}
+
+/// `v ← C⁻¹v = L⁻ᵀL⁻¹v`.
+fn solve_chol(l: &faer::Mat<f64>, v: &mut [f64]) {
+    solve_lower(l, v);
+    solve_upper_transposed(l, v);
 }
 
 /// `Σ aᵢbᵢ` over the shorter length, with eight partial sums so that the compiler can use
 /// vector registers (a plain iterator sum is sequential).
+#[inline(always)]
 pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
@@ -243,6 +316,7 @@ pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::samplers::gp::kernel::{matern52, sq_dist};
 
     pub(crate) fn toy() -> GpModel {
         // 6 points in 2-D (second coordinate categorical with 3 values).
@@ -350,6 +424,56 @@ mod tests {
 #[cfg(test)]
 mod batch_tests {
     use super::tests::toy;
+    use super::*;
+
+    #[test]
+    fn repeated_points_at_the_noise_floor_keep_a_tiny_variance() {
+        // 60 copies of one point and a few others, noise 1e-6: C is nearly singular. The
+        // variance there must stay at about noise/60, not come back large from cancellation
+        // (which made the sampler propose the same point again and again).
+        let mut x = vec![0.3, 0.7];
+        for _ in 0..60 {
+            x.extend([0.5, 0.5]);
+        }
+        x.extend([0.9, 0.1, 0.1, 0.2]);
+        let n = x.len() / 2;
+        let y: Vec<f64> = (0..n)
+            .map(|i| if i == 0 || i > 60 { -1.0 } else { 1.0 })
+            .collect();
+        let params = KernelParams {
+            inv_sq_lengthscales: vec![0.5, 0.5],
+            scale: 1.0,
+            noise: 1e-6,
+        };
+        let g = GpModel::new(x, y, vec![false, false], params).unwrap();
+        let (mut m, mut v) = ([0.0; 2], [0.0; 2]);
+        g.posterior_batch(&[0.5, 0.5, 0.5, 0.5001], &mut m, &mut v);
+        let (pm, pv) = g.posterior(&[0.5, 0.5], &mut Vec::new());
+        assert!(pv < 1e-7 && v[0] < 1e-7 && v[1] < 1e-6, "{pv} {v:?}");
+        assert!(
+            (pm - 1.0).abs() < 1e-4 && (m[0] - pm).abs() < 1e-9,
+            "{pm} {m:?}"
+        );
+    }
+
+    #[test]
+    fn batch_results_do_not_depend_on_the_thread_count() {
+        let g = toy();
+        let m = 3 * BATCH_ROWS + 17;
+        let xs: Vec<f64> = (0..m)
+            .flat_map(|i| [(i as f64 * 0.618).fract(), (i % 3) as f64])
+            .collect();
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let (mut mean, mut var) = (vec![0.0; m], vec![0.0; m]);
+            pool.install(|| g.posterior_batch(&xs, &mut mean, &mut var));
+            (mean, var)
+        };
+        assert_eq!(run(1), run(2));
+    }
 
     #[test]
     fn batch_posterior_equals_pointwise() {

@@ -15,11 +15,11 @@
 //! With [`GpNoise::Deterministic`](super::GpNoise::Deterministic) the noise is fixed at
 //! `σ²_min` and its gradient is 0.
 
-use super::gp_model::{GpModel, cholesky, dot};
-use super::kernel::{KernelParams, matern52_with_grad, sq_dist};
+use super::gp_model::{GpModel, dot};
+use super::kernel::{KernelParams, PointColumns, matern52_with_grad_slices, vectorized};
 use super::lbfgs::{LbfgsOptions, LbfgsWorkspace, minimize};
 use super::prior::{MINIMUM_NOISE_VAR, add_log_prior_grad, log_prior};
-use faer::linalg::solvers::DenseSolveCore;
+use super::spd::SpdInverse;
 
 /// The training data of a fit: `x` row-major `n × d`, `y` standardised (`n`).
 #[derive(Clone, Copy, Debug)]
@@ -61,158 +61,244 @@ pub fn raw_from_params(p: &KernelParams) -> Vec<f64> {
     raw
 }
 
-/// Reusable buffers of [`neg_log_posterior`].
-#[derive(Debug, Default)]
-pub struct MarginalWorkspace {
-    c: Vec<f64>,
-    dm: Vec<f64>,
-    w: Vec<f64>,
+/// `L(θ)` of one data set with the buffers of its evaluations: the MAP fit evaluates it tens
+/// of times, allocating nothing after the first. The kernel matrices are built column by
+/// column from the points stored by coordinate ([`PointColumns`]), so every inner loop runs
+/// over contiguous memory and vectorises.
+#[derive(Debug)]
+pub struct Marginal<'a> {
+    data: TrainingData<'a>,
+    fit_noise: bool,
+    cols: PointColumns,
+    /// Lower triangles (column-major `n × n`) of `K` and `s·M'(d²)`.
+    k: Vec<f64>,
+    dk: Vec<f64>,
+    /// Work columns of length `n`.
+    r: Vec<f64>,
+    alpha: Vec<f64>,
+    spd: SpdInverse,
 }
 
-/// `L(θ)` and its gradient `∂L/∂θ` (written to `grad`, length `d + 2`). `+∞` (gradient 0)
-/// when `C` is not positive definite or a parameter overflows.
+impl<'a> Marginal<'a> {
+    /// The loss of `data`; `fit_noise` as in [`fit`].
+    pub fn new(data: TrainingData<'a>, fit_noise: bool) -> Self {
+        let n = data.y.len();
+        Marginal {
+            cols: PointColumns::new(data.x, data.d()),
+            data,
+            fit_noise,
+            k: vec![0.0; n * n],
+            dk: vec![0.0; n * n],
+            r: vec![0.0; n],
+            alpha: vec![0.0; n],
+            spd: SpdInverse::default(),
+        }
+    }
+
+    /// `L(θ)` and its gradient `∂L/∂θ` (written to `grad`, length `d + 2`). `+∞` (gradient
+    /// 0) when `C` is not positive definite or a parameter overflows.
+    pub fn value_grad(&mut self, raw: &[f64], grad: &mut [f64]) -> f64 {
+        grad.iter_mut().for_each(|g| *g = 0.0);
+        let data = self.data;
+        let d = data.d();
+        let n = data.y.len();
+        let p = params_from_raw(raw, self.fit_noise);
+        if !(p.scale.is_finite() && p.noise.is_finite())
+            || p.inv_sq_lengthscales
+                .iter()
+                .any(|l| !l.is_finite() || *l <= 0.0)
+            || p.scale <= 0.0
+            || raw.len() != d + 2
+            || grad.len() != d + 2
+        {
+            return f64::INFINITY;
+        }
+        let ls = &p.inv_sq_lengthscales;
+        // K and s·M'(d²) below the diagonal, one column (one point against the later ones)
+        // at a time.
+        vectorized(
+            #[inline(always)]
+            || {
+                for k in 0..n {
+                    let r = &mut self.r[..n - k - 1];
+                    self.cols.sq_dists_from(
+                        k + 1,
+                        &data.x[k * d..(k + 1) * d],
+                        ls,
+                        data.categorical,
+                        r,
+                    );
+                    let below = k * n + k + 1..(k + 1) * n;
+                    matern52_with_grad_slices(
+                        r,
+                        p.scale,
+                        &mut self.k[below.clone()],
+                        &mut self.dk[below],
+                    );
+                }
+            },
+        );
+        self.spd.prepare(n);
+        for k in 0..n {
+            let col = self.spd.column_mut(k);
+            col[k] = p.scale + p.noise;
+            col[k + 1..].copy_from_slice(&self.k[k * n + k + 1..(k + 1) * n]);
+        }
+        let Some(half_logdet) = self.spd.factor() else {
+            return f64::INFINITY;
+        };
+        self.spd.invert();
+        let (spd, alpha, y) = (&self.spd, &mut self.alpha, data.y);
+        let (k_low, dk_low, t) = (&self.k, &mut self.dk, &mut self.r);
+        let (g_scale, trace) = vectorized(
+            #[inline(always)]
+            || {
+                // α = C⁻¹y from the lower triangle of the symmetric C⁻¹.
+                alpha.iter_mut().for_each(|a| *a = 0.0);
+                for k in 0..n {
+                    let col = &spd.inverse_column(k)[k + 1..];
+                    alpha[k] += spd.inverse_column(k)[k] * y[k] + dot(col, &y[k + 1..]);
+                    for (a, &c) in alpha[k + 1..].iter_mut().zip(col) {
+                        *a += c * y[k];
+                    }
+                }
+                // W = ααᵀ − C⁻¹; ∂lml/∂θₚ = ½ Σᵢₖ Wᵢₖ (∂C/∂θₚ)ᵢₖ, the off-diagonal pairs twice.
+                // dk becomes Wᵢₖ·s·M'ᵢₖ, the weight of each pair in the lengthscale gradients.
+                let (mut g_scale, mut trace) = (0.0, 0.0);
+                for k in 0..n {
+                    let inv = spd.inverse_column(k);
+                    let w_kk = alpha[k] * alpha[k] - inv[k];
+                    trace += w_kk;
+                    g_scale += 0.5 * w_kk * p.scale;
+                    let below = k * n + k + 1..(k + 1) * n;
+                    let (kc, dkc) = (&k_low[below.clone()], &mut dk_low[below]);
+                    let w = &mut t[..n - k - 1];
+                    for ((w, &a), &c) in w.iter_mut().zip(&alpha[k + 1..]).zip(&inv[k + 1..]) {
+                        *w = a * alpha[k] - c;
+                    }
+                    g_scale += dot(w, kc);
+                    for (dk, &w) in dkc.iter_mut().zip(w.iter()) {
+                        *dk *= w;
+                    }
+                }
+                (g_scale, trace)
+            },
+        );
+        let quad = dot(alpha, y);
+        let lml = -0.5 * quad - half_logdet - 0.5 * n as f64 * (2.0 * std::f64::consts::PI).ln();
+        let value = -lml - log_prior(&p);
+        if !value.is_finite() {
+            grad.iter_mut().for_each(|g| *g = 0.0);
+            return f64::INFINITY;
+        }
+        // ∂lml/∂θⱼ = Σ_{i>k} Wᵢₖ·s·M'ᵢₖ·ℓⱼ·δⱼ(Xₖⱼ, Xᵢⱼ).
+        let (cols, dk_low, t) = (&self.cols, &self.dk, &mut self.r);
+        vectorized(
+            #[inline(always)]
+            || {
+                for (j, g) in grad[..d].iter_mut().enumerate() {
+                    let col = cols.column(j);
+                    let mut acc = 0.0;
+                    for k in 0..n.saturating_sub(1) {
+                        let (xk, rest) = (col[k], &col[k + 1..]);
+                        let t = &mut t[..rest.len()];
+                        if data.categorical[j] {
+                            for (t, &c) in t.iter_mut().zip(rest) {
+                                *t = if c == xk { 0.0 } else { 1.0 };
+                            }
+                        } else {
+                            for (t, &c) in t.iter_mut().zip(rest) {
+                                *t = (xk - c) * (xk - c);
+                            }
+                        }
+                        acc += dot(&dk_low[k * n + k + 1..(k + 1) * n], t);
+                    }
+                    *g = acc * ls[j];
+                }
+            },
+        );
+        grad[d] = g_scale;
+        if self.fit_noise {
+            grad[d + 1] = 0.5 * trace * (p.noise - MINIMUM_NOISE_VAR);
+        }
+        add_log_prior_grad(&p, self.fit_noise, grad);
+        grad.iter_mut().for_each(|g| *g = -*g);
+        value
+    }
+}
+
+/// `L(θ)` and its gradient for one `raw` (see [`Marginal::value_grad`]); a fit should keep
+/// one [`Marginal`] for all its evaluations instead.
 pub fn neg_log_posterior(
     raw: &[f64],
     data: &TrainingData<'_>,
     fit_noise: bool,
-    ws: &mut MarginalWorkspace,
     grad: &mut [f64],
 ) -> f64 {
-    grad.iter_mut().for_each(|g| *g = 0.0);
-    let d = data.d();
-    let n = data.y.len();
-    let p = params_from_raw(raw, fit_noise);
-    if !(p.scale.is_finite() && p.noise.is_finite())
-        || p.inv_sq_lengthscales
-            .iter()
-            .any(|l| !l.is_finite() || *l <= 0.0)
-        || p.scale <= 0.0
-    {
-        return f64::INFINITY;
-    }
-    // C and M'(d²) in one pass (one exp per pair).
-    ws.c.clear();
-    ws.c.resize(n * n, 0.0);
-    ws.dm.clear();
-    ws.dm.resize(n * n, 0.0);
-    for i in 0..n {
-        let xi = &data.x[i * d..(i + 1) * d];
-        ws.c[i * n + i] = p.scale + p.noise;
-        for k in 0..i {
-            let xk = &data.x[k * d..(k + 1) * d];
-            let (m, dm) =
-                matern52_with_grad(sq_dist(xi, xk, &p.inv_sq_lengthscales, data.categorical));
-            ws.c[i * n + k] = p.scale * m;
-            ws.c[k * n + i] = p.scale * m;
-            ws.dm[i * n + k] = dm;
-        }
-    }
-    let Some(llt) = cholesky(&ws.c, n) else {
-        return f64::INFINITY;
-    };
-    let l = llt.L();
-    let logdet_half: f64 = (0..n).map(|i| l[(i, i)].ln()).sum();
-    let inv = llt.inverse();
-    let mut alpha = vec![0.0; n];
-    ws.w.clear();
-    ws.w.resize(n * n, 0.0);
-    for i in 0..n {
-        for k in 0..n {
-            ws.w[i * n + k] = inv[(i, k)];
-        }
-    }
-    for (i, a) in alpha.iter_mut().enumerate() {
-        *a = dot(&ws.w[i * n..(i + 1) * n], data.y);
-    }
-    let quad = dot(&alpha, data.y);
-    let lml = -0.5 * quad - logdet_half - 0.5 * n as f64 * (2.0 * std::f64::consts::PI).ln();
-    let value = -lml - log_prior(&p);
-    if !value.is_finite() {
-        return f64::INFINITY;
-    }
-    // W = ααᵀ − C⁻¹ (in place); ∂lml/∂θₚ = ½ Σᵢₖ Wᵢₖ (∂C/∂θₚ)ᵢₖ.
-    for i in 0..n {
-        for k in 0..n {
-            ws.w[i * n + k] = alpha[i] * alpha[k] - ws.w[i * n + k];
-        }
-    }
-    let mut g_scale = 0.0;
-    let mut trace = 0.0;
-    for i in 0..n {
-        let xi = &data.x[i * d..(i + 1) * d];
-        trace += ws.w[i * n + i];
-        g_scale += 0.5 * ws.w[i * n + i] * p.scale;
-        for k in 0..i {
-            let xk = &data.x[k * d..(k + 1) * d];
-            let wik = ws.w[i * n + k];
-            // Off-diagonal pairs count twice in the symmetric sum: ½·2 = 1.
-            g_scale += wik * ws.c[i * n + k];
-            let c = wik * p.scale * ws.dm[i * n + k];
-            for j in 0..d {
-                let delta = super::kernel::coord_dist(xi[j], xk[j], data.categorical[j]);
-                grad[j] += c * p.inv_sq_lengthscales[j] * delta;
-            }
-        }
-    }
-    grad[d] = g_scale;
-    if fit_noise {
-        grad[d + 1] = 0.5 * trace * (p.noise - MINIMUM_NOISE_VAR);
-    }
-    add_log_prior_grad(&p, fit_noise, grad);
-    grad.iter_mut().for_each(|g| *g = -*g);
-    value
+    Marginal::new(*data, fit_noise).value_grad(raw, grad)
+}
+
+/// What one MAP fit hands to the next of the same study: its optimum (the warm start) and
+/// the curvature pairs of the L-BFGS run that found it, so that a fit after one more trial
+/// starts with a quasi-Newton step instead of steepest descent.
+#[derive(Clone, Debug, Default)]
+pub struct FitState {
+    /// The previous optimum, if any.
+    pub params: Option<KernelParams>,
+    memory: LbfgsWorkspace,
 }
 
 /// The MAP fit: the GP conditioned on `data` with the optimised hyperparameters (see the
 /// [module docs](self)), or `None` when not even the default parameters give a positive
-/// definite covariance (non-finite data).
-pub fn fit(
-    data: &TrainingData<'_>,
-    fit_noise: bool,
-    warm: Option<&KernelParams>,
-) -> Option<GpModel> {
+/// definite covariance (non-finite data). `state` is read as the warm start and left with
+/// this fit's optimum.
+pub fn fit(data: &TrainingData<'_>, fit_noise: bool, state: &mut FitState) -> Option<GpModel> {
     let d = data.d();
     let default = KernelParams::default_for(d);
-    let mut ws = MarginalWorkspace::default();
-    let mut lws = LbfgsWorkspace::default();
-    let opts = LbfgsOptions {
-        gtol: 1e-2,
-        max_iter: 500,
-        ..Default::default()
-    };
+    let mut marginal = Marginal::new(*data, fit_noise);
     let lower = vec![f64::NEG_INFINITY; d + 2];
     let upper = vec![f64::INFINITY; d + 2];
-    let starts = warm
-        .filter(|w| w.inv_sq_lengthscales.len() == d)
-        .into_iter()
-        .chain([&default]);
-    for start in starts {
+    let warm = state
+        .params
+        .take()
+        .filter(|w| w.inv_sq_lengthscales.len() == d);
+    let starts = warm.iter().map(|w| (w, true)).chain([(&default, false)]);
+    for (start, reuse_memory) in starts {
         let mut raw = raw_from_params(start);
         if !fit_noise {
             raw[d + 1] = 0.0;
         }
+        let opts = LbfgsOptions {
+            gtol: 1e-2,
+            max_iter: 500,
+            reuse_memory,
+            ..Default::default()
+        };
         let r = minimize(
-            |t, g| neg_log_posterior(t, data, fit_noise, &mut ws, g),
+            |t, g| marginal.value_grad(t, g),
             &mut raw,
             &lower,
             &upper,
             &opts,
-            &mut lws,
+            &mut state.memory,
         );
         // As Optuna: a run that did not converge (line search failure, iteration limit) is
         // discarded and the next start tried.
         if r.value.is_finite() && r.converged {
+            let params = params_from_raw(&raw, fit_noise);
             let m = GpModel::new(
                 data.x.to_vec(),
                 data.y.to_vec(),
                 data.categorical.to_vec(),
-                params_from_raw(&raw, fit_noise),
+                params.clone(),
             );
             if m.is_some() {
+                state.params = Some(params);
                 return m;
             }
         }
     }
+    state.params = Some(default.clone());
     GpModel::new(
         data.x.to_vec(),
         data.y.to_vec(),
@@ -241,19 +327,18 @@ mod tests {
             y: &y,
             categorical: &cat,
         };
-        let mut ws = MarginalWorkspace::default();
         for fit_noise in [true, false] {
             let raw = [0.7, -0.3, 0.2, -2.5];
             let mut g = [0.0; 4];
-            neg_log_posterior(&raw, &td, fit_noise, &mut ws, &mut g);
+            neg_log_posterior(&raw, &td, fit_noise, &mut g);
             let mut scratch = [0.0; 4];
             for i in 0..4 {
                 let h = 1e-6;
                 let (mut a, mut b) = (raw, raw);
                 a[i] += h;
                 b[i] -= h;
-                let fd = (neg_log_posterior(&a, &td, fit_noise, &mut ws, &mut scratch)
-                    - neg_log_posterior(&b, &td, fit_noise, &mut ws, &mut scratch))
+                let fd = (neg_log_posterior(&a, &td, fit_noise, &mut scratch)
+                    - neg_log_posterior(&b, &td, fit_noise, &mut scratch))
                     / (2.0 * h);
                 assert!(
                     (fd - g[i]).abs() < 1e-5 * (1.0 + fd.abs()),
@@ -275,17 +360,15 @@ mod tests {
             y: &y,
             categorical: &cat,
         };
-        let m = fit(&td, true, None).unwrap();
-        let mut ws = MarginalWorkspace::default();
+        let m = fit(&td, true, &mut FitState::default()).unwrap();
         let mut g = [0.0; 4];
         let at_default = neg_log_posterior(
             &raw_from_params(&KernelParams::default_for(2)),
             &td,
             true,
-            &mut ws,
             &mut g,
         );
-        let at_fit = neg_log_posterior(&raw_from_params(m.params()), &td, true, &mut ws, &mut g);
+        let at_fit = neg_log_posterior(&raw_from_params(m.params()), &td, true, &mut g);
         assert!(at_fit < at_default, "{at_fit} vs {at_default}");
         assert!(g.iter().all(|g| g.abs() < 2e-2), "{g:?}");
     }

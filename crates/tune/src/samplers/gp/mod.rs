@@ -19,6 +19,7 @@ pub mod optimize_acqf;
 pub mod prior;
 mod sampler;
 pub mod search_space;
+mod spd;
 
 pub use config::{GpConfig, GpNoise, MAX_PRELIMINARY_SAMPLES};
 pub use sampler::{GpSampler, RELATIVE_PARAMS_KEY};

@@ -10,13 +10,15 @@
 //!    [`MAX_EXHAUSTIVE_POINTS`](super::search_space::MAX_EXHAUSTIVE_POINTS) values (larger
 //!    grids are optimised as continuous and rounded), until an iteration improves by less than
 //!    `tol` (1e-4) or 100 iterations;
-//! 4. the best point found wins.
+//! 4. the best point found wins (the searches run in parallel and are compared in their
+//!    fixed order, so the result does not depend on the thread count).
 
 use super::acquisition::LogEi;
 use super::lbfgs::{LbfgsOptions, LbfgsWorkspace, minimize};
 use super::search_space::Coord;
 use crate::rng::{TrialRng, uniform01};
 use rand_xoshiro::rand_core::Rng as _;
+use rayon::prelude::*;
 
 /// Settings of [`optimize`] (Optuna's values by default).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -36,32 +38,6 @@ impl Default for AcqfOptions {
             n_local_search: 10,
             tol: 1e-4,
         }
-    }
-}
-
-/// Snaps `u` onto coordinate `c`'s grid (nearest cell centre / choice), if it has one.
-fn snap(c: &Coord, u: f64, grid: &[f64]) -> f64 {
-    if c.is_categorical() {
-        return u.floor().clamp(0.0, grid.len().saturating_sub(1) as f64);
-    }
-    if grid.is_empty() {
-        return u;
-    }
-    let mut best = grid[0];
-    for &g in grid {
-        if (g - u).abs() < (best - u).abs() {
-            best = g;
-        }
-    }
-    best
-}
-
-/// Maps a uniform `[0, 1)` draw into coordinate `c` (choice index for categoricals).
-fn from_unit(c: &Coord, u: f64, grid: &[f64]) -> f64 {
-    if c.is_categorical() {
-        snap(c, u * grid.len() as f64, grid)
-    } else {
-        snap(c, u, grid)
     }
 }
 
@@ -93,7 +69,7 @@ pub fn optimize(
             } else {
                 uniform01(rng)
             };
-            pts[i * d + j] = from_unit(c, u, &grids[j]);
+            pts[i * d + j] = c.from_unit(u, &grids[j]);
         }
     }
     let (mut mean, mut var, mut vals) = (vec![0.0; n], vec![0.0; n], vec![0.0; n]);
@@ -146,13 +122,23 @@ pub fn optimize(
         starts.push(pick);
     }
     let mut best_x = pts[best_i * d..(best_i + 1) * d].to_vec();
-    let mut local = LocalSearch::new(acqf, coords, &grids, opts.tol);
     let warm = warm.filter(|w| w.len() == d).map(<[f64]>::to_vec);
-    let start_points = warm
+    let start_points: Vec<Vec<f64>> = warm
         .into_iter()
-        .chain(starts.iter().map(|&i| pts[i * d..(i + 1) * d].to_vec()));
-    for mut x in start_points {
-        let v = local.run(&mut x);
+        .chain(starts.iter().map(|&i| pts[i * d..(i + 1) * d].to_vec()))
+        .collect();
+    // The searches are independent: run in parallel, compared in their fixed order.
+    let results: Vec<(Vec<f64>, f64)> = start_points
+        .into_par_iter()
+        .map_init(
+            || LocalSearch::new(acqf, coords, &grids, opts.tol),
+            |local, mut x| {
+                let v = local.run(&mut x);
+                (x, v)
+            },
+        )
+        .collect();
+    for (x, v) in results {
         if v > best_v || !best_v.is_finite() && v.is_finite() {
             best_v = v;
             best_x = x;

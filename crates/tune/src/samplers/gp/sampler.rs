@@ -2,15 +2,14 @@
 
 use super::acquisition::LogEi;
 use super::config::{GpConfig, GpNoise};
-use super::kernel::KernelParams;
-use super::marginal::{TrainingData, fit};
+use super::marginal::{FitState, TrainingData, fit};
 use super::optimize_acqf::{AcqfOptions, optimize};
 use super::search_space::Coord;
 use crate::distribution::Distribution;
 use crate::error::Result;
 use crate::frozen_trial::{FrozenTrial, StudyId};
 use crate::param::ParamValue;
-use crate::rng::TrialRng;
+use crate::rng::{TrialRng, mix64};
 use crate::samplers::random::sample_uniform;
 use crate::samplers::search_space::intersection_search_space;
 use crate::samplers::{Sampler, SamplerContext};
@@ -25,9 +24,11 @@ pub const RELATIVE_PARAMS_KEY: &str = "gp:relative_params";
 /// Gaussian-process Bayesian optimisation with Optuna 5's defaults ([`GpConfig::default`]).
 ///
 /// Per proposal:
-/// 1. Fewer than `n_startup_trials` Complete trials, or an empty search space: nothing is
-///    proposed jointly and every parameter is drawn uniformly ([`sample_uniform`], the
-///    independent sampler, also used for parameters outside the GP's space).
+/// 1. Fewer than `n_startup_trials` Complete trials: nothing is proposed jointly and each
+///    parameter is drawn quasi-randomly (trial `t`'s `j`-th parameter is coordinate `j` of
+///    point `t` of a scrambled Sobol sequence seeded by the study, so the start-up trials fill
+///    the space evenly). Parameters outside the GP's space later on (new or conditional ones)
+///    are drawn uniformly ([`sample_uniform`], the independent sampler).
 /// 2. The space is the intersection of the Complete trials' distributions (single values
 ///    dropped); each parameter is one coordinate ([`Coord`]: `[0, 1]`, log scales in log space,
 ///    grids widened by half a step, categoricals by index with a Hamming kernel).
@@ -62,11 +63,11 @@ pub struct GpSampler {
     cache: Mutex<GpCache>,
 }
 
-/// The previous optimum of the kernel hyperparameters, the warm start of the next fit.
+/// What the previous fit of the study left for the next ([`FitState`]).
 #[derive(Debug, Default)]
 struct GpCache {
     study: Option<StudyId>,
-    params: Option<KernelParams>,
+    fit: FitState,
 }
 
 impl Clone for GpSampler {
@@ -160,19 +161,20 @@ impl GpSampler {
             y: &y,
             categorical: &categorical,
         };
-        let warm = {
+        let mut state = {
             let mut cache = self.cache();
             if cache.study != Some(ctx.study_id) {
                 *cache = GpCache {
                     study: Some(ctx.study_id),
-                    params: None,
+                    fit: FitState::default(),
                 };
             }
-            cache.params.clone()
+            cache.fit.clone()
         };
         let fit_noise = self.config.noise == GpNoise::Fitted;
-        let gp = fit(&data, fit_noise, warm.as_ref())?;
-        self.cache().params = Some(gp.params().clone());
+        let gp = fit(&data, fit_noise, &mut state);
+        self.cache().fit = state;
+        let gp = gp?;
         let believer = gp.with_pending(&pending);
         let gp = believer.as_ref().unwrap_or(&gp);
         let (best_i, threshold) = y.iter().enumerate().fold(
@@ -247,12 +249,47 @@ impl Sampler for GpSampler {
 
     fn sample_independent(
         &self,
-        _ctx: &SamplerContext<'_>,
-        _trial: &FrozenTrial,
+        ctx: &SamplerContext<'_>,
+        trial: &FrozenTrial,
         name: &str,
         distribution: &Distribution,
         rng: &mut TrialRng,
     ) -> Result<ParamValue> {
-        Ok(sample_uniform(&*distribution.normalized(name)?, rng))
+        let d = distribution.normalized(name)?;
+        let n_complete = ctx
+            .trials
+            .iter()
+            .filter(|t| t.state == TrialState::Complete)
+            .count();
+        if n_complete < self.config.n_startup_trials
+            && let Some(v) = startup_value(&d, ctx.study_seed, trial.number, trial.params.len())
+        {
+            return Ok(v);
+        }
+        Ok(sample_uniform(&d, rng))
     }
+}
+
+/// The value of a start-up trial: parameter number `position` (in the order the objective
+/// suggests them) of trial `number` is coordinate `position` of point `number` of a scrambled
+/// Sobol sequence (Burley's Owen scrambling, seeded by the study seed), mapped into the
+/// distribution as the acquisition sweep maps its points. So the start-up trials fill the
+/// space evenly, and a seed repeats them. `None` past the sequence's 256 dimensions or 2³²
+/// points (the caller then draws uniformly).
+fn startup_value(
+    d: &Distribution,
+    study_seed: u64,
+    number: u64,
+    position: usize,
+) -> Option<ParamValue> {
+    let dim = u32::try_from(position)
+        .ok()
+        .filter(|&j| j < sobol_burley::NUM_DIMENSIONS)?;
+    let index = u32::try_from(number).ok()?;
+    let seed = mix64(study_seed ^ 0x6770_5f73_7461_7274) as u32;
+    let u = f64::from(sobol_burley::sample(index, dim, seed));
+    let c = Coord::new(d);
+    let mut grid = Vec::new();
+    c.grid(&mut grid);
+    c.unnormalize(d, c.from_unit(u, &grid))
 }

@@ -145,6 +145,26 @@ impl Coord {
         }
     }
 
+    /// The coordinate value of a uniform draw `u ∈ [0, 1)`: the choice index `⌊u·k⌋` of a
+    /// categorical with `k` choices, the nearest point of `grid` (from [`Coord::grid`]) when
+    /// there is one, `u` itself otherwise.
+    pub fn from_unit(&self, u: f64, grid: &[f64]) -> f64 {
+        if self.categorical {
+            let k = self.points.unwrap_or(1).max(1) as f64;
+            return (u * k).floor().clamp(0.0, k - 1.0);
+        }
+        let Some((&first, rest)) = grid.split_first() else {
+            return u;
+        };
+        rest.iter().fold(first, |best, &g| {
+            if (g - u).abs() < (best - u).abs() {
+                g
+            } else {
+                best
+            }
+        })
+    }
+
     /// The coordinate values of every grid point or choice, when there are at most
     /// [`MAX_EXHAUSTIVE_POINTS`] (in `out`, replaced); `false` otherwise.
     pub fn grid(&self, out: &mut Vec<f64>) -> bool {
@@ -197,6 +217,8 @@ mod tests {
         let d = Distribution::int_log("u", 1, 8).unwrap();
         let c = Coord::new(&d);
         assert!(c.grid(&mut g));
+        assert_eq!(c.from_unit(0.999, &g), g[7]);
+        assert_eq!(c.from_unit(0.0, &g), g[0]);
         for (i, u) in g.iter().enumerate() {
             assert_eq!(c.unnormalize(&d, *u), Some(ParamValue::Int(i as i64 + 1)));
         }
@@ -209,6 +231,19 @@ mod tests {
         assert!(c.is_categorical());
         assert_eq!(c.normalize(&d, &ParamValue::Int(3)), Some(2.0));
         assert_eq!(c.unnormalize(&d, 1.0), Some(ParamValue::from("b")));
+        assert_eq!(
+            [
+                c.from_unit(0.0, &[]),
+                c.from_unit(0.5, &[]),
+                c.from_unit(0.99, &[])
+            ],
+            [0.0, 1.0, 2.0]
+        );
+        // More choices than an exhaustive grid holds: still every index.
+        let many = Distribution::categorical("m", (0..100).map(ParamValue::Int).collect()).unwrap();
+        let c = Coord::new(&many);
+        assert!(!c.grid(&mut Vec::new()));
+        assert_eq!(c.from_unit(0.995, &[]), 99.0);
         let d = Distribution::float("x", -f64::MAX, f64::MAX).unwrap();
         let c = Coord::new(&d);
         assert_eq!(c.normalize(&d, &ParamValue::Float(0.0)), Some(0.5));

@@ -193,3 +193,50 @@ fn pending_trials_are_not_proposed_again() {
         .fold(f64::INFINITY, f64::min);
     assert!(min_gap > 0.1, "pending proposals too close: {xs:?}");
 }
+
+#[test]
+fn start_up_trials_fill_the_space_evenly() {
+    // 16 start-up trials in two dimensions: a scrambled Sobol net has exactly one point in
+    // each of the 16 cells of the 4 × 4 grid, and in each of the 16 strips of each axis.
+    let config = GpConfig {
+        n_startup_trials: 16,
+        ..GpConfig::default()
+    };
+    for seed in [0, 7] {
+        let study = Study::builder()
+            .sampler(GpSampler::new(config.clone()).unwrap())
+            .seed(seed)
+            .build()
+            .unwrap();
+        study
+            .optimize(
+                |t| Ok(t.suggest_float("a", 0.0, 1.0)? + t.suggest_float("b", 0.0, 1.0)?),
+                OptimizeOptions::n_trials(16),
+            )
+            .unwrap();
+        let trials = study.trials().unwrap();
+        let pts: Vec<(f64, f64)> = trials
+            .iter()
+            .map(|t| {
+                (
+                    t.params["a"].as_f64().unwrap(),
+                    t.params["b"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        let mut cells: Vec<usize> = pts
+            .iter()
+            .map(|&(a, b)| (a * 4.0) as usize * 4 + (b * 4.0) as usize)
+            .collect();
+        cells.sort_unstable();
+        assert_eq!(cells, (0..16).collect::<Vec<_>>(), "seed {seed}: {pts:?}");
+        for axis in [0, 1] {
+            let mut strips: Vec<usize> = pts
+                .iter()
+                .map(|&(a, b)| ([a, b][axis] * 16.0) as usize)
+                .collect();
+            strips.sort_unstable();
+            assert_eq!(strips, (0..16).collect::<Vec<_>>());
+        }
+    }
+}
