@@ -1,5 +1,10 @@
 //! The Matérn-5/2 ARD kernel with a Hamming term for categorical coordinates (Optuna 5's
 //! `optuna._gp.gp.Matern52Kernel` and `GPRegressor.kernel`).
+//!
+//! The hot loops run over slices: [`PointColumns`] stores the training points by coordinate so
+//! that the distances from one point to all others are contiguous loops, and the Matérn
+//! function uses a branch-free `exp` ([`exp_nonpositive`]), so both vectorise; [`vectorized`]
+//! compiles them for the widest instructions of the CPU, chosen at run time.
 
 /// Kernel hyperparameters in natural space.
 ///

@@ -9,9 +9,14 @@
 //! ∂ log p / ∂θₚ   = ½ tr((ααᵀ − C⁻¹) ∂C/∂θₚ)                      (α = C⁻¹y)
 //! ∂C/∂θⱼ = s·M'(d²)·ℓⱼ·δⱼ,   ∂C/∂θ_s = K,   ∂C/∂θ_σ = (σ² − σ²_min)·I
 //! ```
-//! by L-BFGS with `gtol = 1e-2`, first from the previous optimum (warm start), then — if that
-//! does not converge (SciPy's `success`) — from Optuna's default `ℓ = 1, s = 1, σ² = 1`; if neither
-//! converges, the defaults themselves are used.
+//! by L-BFGS with `gtol = 1e-2`, first from the previous optimum (warm start, with the
+//! curvature pairs of the previous fit: [`FitState`]), then — if that does not converge
+//! (SciPy's `success`) — from Optuna's default `ℓ = 1, s = 1, σ² = 1`; if neither converges,
+//! the defaults themselves are used.
+//!
+//! Cost per evaluation: `O(n²d)` for the kernel and the lengthscale gradients, in loops over
+//! contiguous columns that vectorise ([`Marginal`]), and `O(n³)` for the Cholesky factor and
+//! `C⁻¹` (faer, in place, in buffers kept for the whole fit).
 //! With [`GpNoise::Deterministic`](super::GpNoise::Deterministic) the noise is fixed at
 //! `σ²_min` and its gradient is 0.
 

@@ -7,7 +7,8 @@
 //!   hyperparameters ([`prior`]), the GP posterior ([`gp_model`]), the MAP fit of the
 //!   hyperparameters ([`marginal`]), log expected improvement ([`acquisition`]), its
 //!   optimisation over mixed spaces ([`optimize_acqf`]) with a projected L-BFGS ([`lbfgs`]),
-//!   and the mapping of parameters to coordinates ([`search_space`]).
+//!   and the mapping of parameters to coordinates ([`search_space`]); the Cholesky factor and
+//!   inverse in reused buffers (`spd`).
 
 pub mod acquisition;
 mod config;
