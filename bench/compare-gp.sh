@@ -2,8 +2,9 @@
 # Compares gradus-tune's GpSampler with Optuna 5's GPSampler (and gradus's TPE) on the TPE
 # comparison's protocol: 200 evaluations, five functions, seeds SEEDS (default 0-9).
 # Creates bench/.venv-optuna-gp (gitignored) with optuna==5.0.0 scipy numpy and CPU torch.
-# Optuna's GP takes 0.8-1.9 s per suggestion: 10 seeds x 5 functions is about 4 hours on a
-# 2-core machine; give fewer seeds (SEEDS=0-2) or functions (FUNCTIONS=branin,hartmann6).
+# Optuna's GP takes 0.1-0.3 s per suggestion on an idle 2-core machine: 10 seeds x 5 functions
+# is about an hour; give fewer seeds (SEEDS=0-2) or functions (FUNCTIONS=branin,hartmann6).
+# Keep the machine otherwise idle: both sides' times are wall-clock means per suggestion.
 # Results go to bench/results/ (gitignored). Usage: bench/compare-gp.sh
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -13,8 +13,7 @@
 //! each posterior costs `O(n·d + n²)`.
 
 use super::kernel::{
-    KernelParams, PointColumns, covariance, matern52_in_place, matern52_with_grad_slices,
-    vectorized,
+    KernelParams, PointColumns, matern52_in_place, matern52_with_grad_slices, vectorized,
 };
 use super::spd::SpdInverse;
 use rayon::prelude::*;
@@ -53,13 +52,22 @@ impl GpModel {
         if x.len() != n * d || params.inv_sq_lengthscales.len() != d {
             return None;
         }
-        let mut c = Vec::new();
-        covariance(&x, d, &params, &categorical, &mut c);
+        let cols = PointColumns::new(&x, d);
         let mut spd = SpdInverse::default();
         spd.prepare(n);
         for k in 0..n {
-            // Symmetric: column k below the diagonal is row k right of it.
-            spd.column_mut(k)[k..].copy_from_slice(&c[k * n + k..(k + 1) * n]);
+            // Column k below the diagonal: point k against the later ones.
+            let col = spd.column_mut(k);
+            col[k] = params.scale + params.noise;
+            vectorized(
+                #[inline(always)]
+                || {
+                    let below = &mut col[k + 1..];
+                    let xk = &x[k * d..(k + 1) * d];
+                    cols.sq_dists_from(k + 1, xk, &params.inv_sq_lengthscales, &categorical, below);
+                    matern52_in_place(below, params.scale);
+                },
+            );
         }
         spd.factor()?;
         let chol = spd.factor_lower();
@@ -72,7 +80,7 @@ impl GpModel {
             d,
             n,
             categorical,
-            cols: PointColumns::new(&x, d),
+            cols,
             x,
             y,
             params,
@@ -316,7 +324,7 @@ pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::samplers::gp::kernel::{matern52, sq_dist};
+    use crate::samplers::gp::kernel::{covariance, matern52, sq_dist};
 
     pub(crate) fn toy() -> GpModel {
         // 6 points in 2-D (second coordinate categorical with 3 values).

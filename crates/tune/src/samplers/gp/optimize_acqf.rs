@@ -62,10 +62,15 @@ pub fn optimize(
     let n = opts.n_preliminary.max(1);
     let seed = rng.next_u64() as u32;
     let mut pts = vec![0.0; n * d];
+    let mut four = [0.0f32; 4];
     for i in 0..n {
         for (j, c) in coords.iter().enumerate() {
             let u = if (j as u32) < sobol_burley::NUM_DIMENSIONS && i < (1 << 16) {
-                f64::from(sobol_burley::sample(i as u32, j as u32, seed))
+                // Four dimensions per call (the same values as `sample`, computed with SIMD).
+                if j % 4 == 0 {
+                    four = sobol_burley::sample_4d(i as u32, (j / 4) as u32, seed);
+                }
+                f64::from(four[j % 4])
             } else {
                 uniform01(rng)
             };
