@@ -259,6 +259,7 @@ impl Sampler for GpSampler {
         rng: &mut TrialRng,
     ) -> Result<ParamValue> {
         let d = distribution.normalized(name)?;
+        // Counted as `sample_relative` counts them, so the start-up ends for both at once.
         let n_complete = ctx
             .trials
             .iter()
@@ -277,7 +278,7 @@ impl Sampler for GpSampler {
 /// suggests them) of trial `number` is coordinate `position` of point `number` of a scrambled
 /// Sobol sequence (Burley's Owen scrambling, seeded by the study seed), mapped into the
 /// distribution as the acquisition sweep maps its points. So the start-up trials fill the
-/// space evenly, and a seed repeats them. `None` past the sequence's 256 dimensions or 2³²
+/// space evenly, and a seed repeats them. `None` past the sequence's 256 dimensions or 2¹⁶
 /// points (the caller then draws uniformly).
 fn startup_value(
     d: &Distribution,
@@ -288,11 +289,42 @@ fn startup_value(
     let dim = u32::try_from(position)
         .ok()
         .filter(|&j| j < sobol_burley::NUM_DIMENSIONS)?;
-    let index = u32::try_from(number).ok()?;
+    // The generator's limit: it panics in debug builds from point 2¹⁶ on.
+    let index = u32::try_from(number).ok().filter(|&i| i < 1 << 16)?;
     let seed = mix64(study_seed ^ 0x6770_5f73_7461_7274) as u32;
     let u = f64::from(sobol_burley::sample(index, dim, seed));
     let c = Coord::new(d);
     let mut grid = Vec::new();
     c.grid(&mut grid);
     c.unnormalize(d, c.from_unit(u, &grid))
+}
+
+#[cfg(test)]
+mod startup_tests {
+    use super::*;
+
+    #[test]
+    fn start_up_values_are_members_and_stop_at_the_generator_limits() {
+        let dists = [
+            Distribution::float("x", -3.0, 5.0).unwrap(),
+            Distribution::float_log("lr", 1e-5, 1e-1).unwrap(),
+            Distribution::int("n", 1, 7).unwrap(),
+            Distribution::int_step("u", 8, 512, 8).unwrap(),
+            Distribution::categorical("c", vec!["a".into(), "b".into(), 3.into()]).unwrap(),
+        ];
+        for (j, d) in dists.iter().enumerate() {
+            for number in [0, 1, 5, 65_535] {
+                let v = startup_value(d, 11, number, j).unwrap();
+                assert!(d.contains_value(&v), "{v} not in {d}");
+            }
+            assert_eq!(startup_value(d, 11, 1 << 16, j), None);
+            assert_eq!(startup_value(d, 11, u64::MAX, j), None);
+        }
+        assert_eq!(startup_value(&dists[0], 11, 3, 256), None);
+        // Another study seed, other points.
+        assert_ne!(
+            startup_value(&dists[0], 11, 3, 0),
+            startup_value(&dists[0], 12, 3, 0)
+        );
+    }
 }
