@@ -4,12 +4,14 @@
 //! its own thread) — and no sampler or pruner may fail by a caught panic
 //! ([`Error::Panicked`]). Where a value comes back, it must belong to its distribution.
 //!
-//! One test binary in four files: `values.rs` (suggestions from every sampler, constructed and
-//! literal distributions, grids, enqueued values), `study.rs` (pruners with hostile reports,
-//! `optimize` with extreme options and the exports, TPE settings of any magnitude),
+//! One test binary in six files: `values.rs` (suggestions from every sampler, constructed and
+//! literal distributions, grids, enqueued values), `gp_parts.rs` (the GP sampler's building
+//! blocks), `configs.rs` (written forms of the settings), `study.rs` (pruners with hostile
+//! reports, `optimize` with extreme options and the exports, TPE settings of any magnitude),
 //! `strategies.rs` (the hostile inputs) and this file (the deadline and the settings).
 
 mod configs;
+mod gp_parts;
 mod strategies;
 mod study;
 mod values;

@@ -205,7 +205,8 @@ impl GpModel {
     }
 
     /// [`GpModel::posterior`] and its gradient with respect to the numeric coordinates of `x`
-    /// (`d_mean`, `d_var` of length `d`; 0 at categorical coordinates):
+    /// (`d_mean`, `d_var` of length `d`; 0 at categorical coordinates; coordinates past the
+    /// shortest of `x`, `d_mean`, `d_var` are left alone):
     ///
     /// ```text
     /// ∂kᵢ/∂xⱼ   = s · M'(d²ᵢ) · 2ℓⱼ (xⱼ − Xᵢⱼ)
@@ -253,7 +254,8 @@ impl GpModel {
                 for (bi, &dk) in b.iter_mut().zip(dk_dr.iter()) {
                     *bi *= dk;
                 }
-                for j in 0..self.d {
+                let dims = self.d.min(x.len()).min(d_mean.len()).min(d_var.len());
+                for j in 0..dims {
                     if self.categorical[j] {
                         d_mean[j] = 0.0;
                         d_var[j] = 0.0;

@@ -149,6 +149,7 @@ pub fn sq_dist(a: &[f64], b: &[f64], inv_sq_ls: &[f64], categorical: &[bool]) ->
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PointColumns {
     n: usize,
+    d: usize,
     cols: Vec<f64>,
 }
 
@@ -162,7 +163,7 @@ impl PointColumns {
                 cols[j * n + i] = v;
             }
         }
-        PointColumns { n, cols }
+        PointColumns { n, d, cols }
     }
 
     /// The number of points.
@@ -175,10 +176,10 @@ impl PointColumns {
         self.n == 0
     }
 
-    /// Column `j` (length `n`).
+    /// Column `j` (length `n`; empty for `j ≥ d`).
     #[inline(always)]
     pub fn column(&self, j: usize) -> &[f64] {
-        &self.cols[j * self.n..(j + 1) * self.n]
+        self.cols.get(j * self.n..(j + 1) * self.n).unwrap_or(&[])
     }
 
     /// `r[i] = d²(x, Xᵢ) = Σⱼ ℓⱼ δⱼ(xⱼ, Xᵢⱼ)` for every point (`r` has length `n`; `x`,
@@ -190,7 +191,8 @@ impl PointColumns {
     }
 
     /// [`PointColumns::sq_dists`] for the points `from, from + 1, …` only: `r[i] = d²(x,
-    /// X_{from+i})` for `i < min(r.len(), n − from)`.
+    /// X_{from+i})` for `i < min(r.len(), n − from)`. Coordinates past the shortest of `x`,
+    /// `inv_sq_ls`, `categorical` and `d` are ignored.
     #[inline(always)]
     pub fn sq_dists_from(
         &self,
@@ -200,10 +202,12 @@ impl PointColumns {
         categorical: &[bool],
         r: &mut [f64],
     ) {
-        let len = r.len().min(self.n.saturating_sub(from));
+        let from = from.min(self.n);
+        let len = r.len().min(self.n - from);
         let r = &mut r[..len];
         r.iter_mut().for_each(|v| *v = 0.0);
-        for (j, ((&xj, &l), &cat)) in x.iter().zip(inv_sq_ls).zip(categorical).enumerate() {
+        let coords = x.iter().zip(inv_sq_ls).zip(categorical).take(self.d);
+        for (j, ((&xj, &l), &cat)) in coords.enumerate() {
             let col = &self.column(j)[from..from + len];
             if cat {
                 for (v, &c) in r.iter_mut().zip(col) {

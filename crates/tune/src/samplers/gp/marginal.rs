@@ -101,7 +101,8 @@ impl<'a> Marginal<'a> {
     }
 
     /// `L(θ)` and its gradient `∂L/∂θ` (written to `grad`, length `d + 2`). `+∞` (gradient
-    /// 0) when `C` is not positive definite or a parameter overflows.
+    /// 0) when `C` is not positive definite, a parameter overflows, or the shapes disagree
+    /// (`raw`, `grad` not of length `d + 2`, `x` not of length `n·d`).
     pub fn value_grad(&mut self, raw: &[f64], grad: &mut [f64]) -> f64 {
         grad.iter_mut().for_each(|g| *g = 0.0);
         let data = self.data;
@@ -115,6 +116,7 @@ impl<'a> Marginal<'a> {
             || p.scale <= 0.0
             || raw.len() != d + 2
             || grad.len() != d + 2
+            || data.x.len() != n.saturating_mul(d)
         {
             return f64::INFINITY;
         }
@@ -255,10 +257,13 @@ pub struct FitState {
 
 /// The MAP fit: the GP conditioned on `data` with the optimised hyperparameters (see the
 /// [module docs](self)), or `None` when not even the default parameters give a positive
-/// definite covariance (non-finite data). `state` is read as the warm start and left with
-/// this fit's optimum.
+/// definite covariance (non-finite data) or the shapes disagree (`x.len() ≠ n·d`). `state`
+/// is read as the warm start and left with this fit's optimum.
 pub fn fit(data: &TrainingData<'_>, fit_noise: bool, state: &mut FitState) -> Option<GpModel> {
     let d = data.d();
+    if data.x.len() != data.y.len().checked_mul(d)? {
+        return None;
+    }
     let default = KernelParams::default_for(d);
     let mut marginal = Marginal::new(*data, fit_noise);
     let lower = vec![f64::NEG_INFINITY; d + 2];

@@ -55,6 +55,9 @@ impl SpdInverse {
     /// (numerically) positive definite.
     pub(crate) fn factor(&mut self) -> Option<f64> {
         let n = self.l.nrows();
+        if n == 0 {
+            return Some(0.0);
+        }
         for k in 0..n {
             if self
                 .l
@@ -80,6 +83,9 @@ impl SpdInverse {
 
     /// Forms the lower triangle of `C⁻¹ = L⁻ᵀL⁻¹` after a successful [`SpdInverse::factor`].
     pub(crate) fn invert(&mut self) {
+        if self.l.nrows() == 0 {
+            return;
+        }
         inverse::inverse(
             self.inv.as_mut(),
             self.l.as_ref(),
@@ -134,5 +140,10 @@ mod tests {
         s.column_mut(0).copy_from_slice(&[1.0, f64::NAN]);
         s.column_mut(1).copy_from_slice(&[0.0, 1.0]);
         assert!(s.factor().is_none());
+        // The empty matrix: ln det = 0, nothing to invert.
+        let mut e = SpdInverse::default();
+        e.prepare(0);
+        assert_eq!(e.factor(), Some(0.0));
+        e.invert();
     }
 }
