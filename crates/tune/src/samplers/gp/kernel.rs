@@ -3,7 +3,7 @@
 //!
 //! The hot loops run over slices: [`PointColumns`] stores the training points by coordinate so
 //! that the distances from one point to all others are contiguous loops, and the Matérn
-//! function uses a branch-free `exp` ([`exp_nonpositive`]), so both vectorise; [`vectorized`]
+//! function uses a branch-free `exp` ([`exp_nonpositive`]), so both vectorise; `vectorized`
 //! compiles them for the widest instructions of the CPU, chosen at run time.
 
 /// Kernel hyperparameters in natural space.
