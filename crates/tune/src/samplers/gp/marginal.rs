@@ -199,31 +199,23 @@ impl<'a> Marginal<'a> {
             return f64::INFINITY;
         }
         // ∂lml/∂θⱼ = Σ_{i>k} Wᵢₖ·s·M'ᵢₖ·ℓⱼ·δⱼ(Xₖⱼ, Xᵢⱼ).
-        let (cols, dk_low, t) = (&self.cols, &self.dk, &mut self.r);
+        // One pass over each column of weights for all coordinates (it stays in cache).
+        let (cols, dk_low) = (&self.cols, &self.dk);
         vectorized(
             #[inline(always)]
             || {
-                for (j, g) in grad[..d].iter_mut().enumerate() {
-                    let col = cols.column(j);
-                    let mut acc = 0.0;
-                    for k in 0..n.saturating_sub(1) {
-                        let (xk, rest) = (col[k], &col[k + 1..]);
-                        let t = &mut t[..rest.len()];
-                        if data.categorical[j] {
-                            for (t, &c) in t.iter_mut().zip(rest) {
-                                *t = if c == xk { 0.0 } else { 1.0 };
-                            }
-                        } else {
-                            for (t, &c) in t.iter_mut().zip(rest) {
-                                *t = (xk - c) * (xk - c);
-                            }
-                        }
-                        acc += dot(&dk_low[k * n + k + 1..(k + 1) * n], t);
+                for k in 0..n.saturating_sub(1) {
+                    let w = &dk_low[k * n + k + 1..(k + 1) * n];
+                    for (j, g) in grad[..d].iter_mut().enumerate() {
+                        let col = cols.column(j);
+                        *g += weighted_dist(w, &col[k + 1..], col[k], data.categorical[j]);
                     }
-                    *g = acc * ls[j];
                 }
             },
         );
+        for (g, l) in grad[..d].iter_mut().zip(ls) {
+            *g *= l;
+        }
         grad[d] = g_scale;
         if self.fit_noise {
             grad[d + 1] = 0.5 * trace * (p.noise - MINIMUM_NOISE_VAR);
@@ -232,6 +224,31 @@ impl<'a> Marginal<'a> {
         grad.iter_mut().for_each(|g| *g = -*g);
         value
     }
+}
+
+/// `Σᵢ wᵢ·δ(x, cᵢ)` — `δ` the squared difference, or 0 / 1 for a categorical coordinate — with
+/// eight partial sums, so that the loop vectorises.
+#[inline(always)]
+fn weighted_dist(w: &[f64], c: &[f64], x: f64, categorical: bool) -> f64 {
+    let n = w.len().min(c.len());
+    let (w, c) = (&w[..n], &c[..n]);
+    let mut acc = [0.0f64; 8];
+    let (wc, cc) = (w.chunks_exact(8), c.chunks_exact(8));
+    let (wr, cr) = (wc.remainder(), cc.remainder());
+    let delta = |c: f64| {
+        if categorical {
+            if c == x { 0.0 } else { 1.0 }
+        } else {
+            (x - c) * (x - c)
+        }
+    };
+    for (w, c) in wc.zip(cc) {
+        for k in 0..8 {
+            acc[k] += w[k] * delta(c[k]);
+        }
+    }
+    let tail: f64 = wr.iter().zip(cr).map(|(w, &c)| w * delta(c)).sum();
+    acc.iter().sum::<f64>() + tail
 }
 
 /// `L(θ)` and its gradient for one `raw` (see [`Marginal::value_grad`]); a fit should keep
