@@ -224,7 +224,7 @@ impl GpModel {
         let n = self.n;
         let p = &self.params;
         // r, then k, s·M'(d²), C⁻¹k and a work column, each of length n.
-        scratch.clear();
+        // Every part is overwritten below: no need to clear it first.
         scratch.resize(5 * n, 0.0);
         let (r, rest) = scratch.split_at_mut(n);
         let (k, rest) = rest.split_at_mut(n);
