@@ -53,6 +53,19 @@ pub struct SamplerContext<'a> {
     pub trials: &'a [Arc<FrozenTrial>],
 }
 
+/// Records the parameters a sampler proposed jointly for `trial` in its system attribute `key`,
+/// so that other workers can treat the Running trial as a pending point (TPE's constant liar,
+/// the GP's kriging believer).
+pub(crate) fn record_proposal(
+    ctx: &SamplerContext<'_>,
+    trial: &FrozenTrial,
+    key: &str,
+    params: &BTreeMap<String, ParamValue>,
+) -> Result<()> {
+    ctx.storage
+        .set_trial_system_attr(trial.id, key, serde_json::to_value(params)?)
+}
+
 /// Proposes parameter values. See the [module docs](self).
 pub trait Sampler: Send + Sync + fmt::Debug {
     /// Proposes values for several parameters at once when `trial` starts. The default proposes

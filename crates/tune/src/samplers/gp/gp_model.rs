@@ -13,7 +13,8 @@
 //! each posterior costs `O(n·d + n²)`.
 
 use super::kernel::{
-    KernelParams, PointColumns, matern52_in_place, matern52_with_grad_slices, vectorized,
+    KernelParams, PointColumns, covariance_column, matern52_in_place, matern52_with_grad_slices,
+    vectorized,
 };
 use super::spd::SpdInverse;
 use rayon::prelude::*;
@@ -56,18 +57,8 @@ impl GpModel {
         let mut spd = SpdInverse::default();
         spd.prepare(n);
         for k in 0..n {
-            // Column k below the diagonal: point k against the later ones.
-            let col = spd.column_mut(k);
-            col[k] = params.scale + params.noise;
-            vectorized(
-                #[inline(always)]
-                || {
-                    let below = &mut col[k + 1..];
-                    let xk = &x[k * d..(k + 1) * d];
-                    cols.sq_dists_from(k + 1, xk, &params.inv_sq_lengthscales, &categorical, below);
-                    matern52_in_place(below, params.scale);
-                },
-            );
+            let col = &mut spd.column_mut(k)[k..];
+            covariance_column(&cols, &x[k * d..(k + 1) * d], k, &params, &categorical, col);
         }
         spd.factor()?;
         let chol = spd.factor_lower();

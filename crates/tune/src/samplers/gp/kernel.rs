@@ -222,6 +222,30 @@ impl PointColumns {
     }
 }
 
+/// Column `k` of the training covariance `C = K + σ²I` from the diagonal down: `out[0] = s + σ²`,
+/// `out[i] = s·M(d²(Xₖ, X₍ₖ₊ᵢ₎))` for the later points (`out` of length `n − k`, `xk` the point
+/// `Xₖ` itself). `C` is symmetric, so this is also row `k` right of the diagonal.
+pub fn covariance_column(
+    cols: &PointColumns,
+    xk: &[f64],
+    k: usize,
+    params: &KernelParams,
+    categorical: &[bool],
+    out: &mut [f64],
+) {
+    let Some((diag, below)) = out.split_first_mut() else {
+        return;
+    };
+    *diag = params.scale + params.noise;
+    vectorized(
+        #[inline(always)]
+        || {
+            cols.sq_dists_from(k + 1, xk, &params.inv_sq_lengthscales, categorical, below);
+            matern52_in_place(below, params.scale);
+        },
+    );
+}
+
 /// Fills `out` (row-major `n × n`, `n = x.len() / d`) with `k(xᵢ, xₖ)` and adds `noise` on the
 /// diagonal: the training covariance `C = K + σ²I`. `x` is row-major `n × d`.
 pub fn covariance(
@@ -234,15 +258,19 @@ pub fn covariance(
     let n = x.len().checked_div(d).unwrap_or(0);
     out.clear();
     out.resize(n * n, 0.0);
-    for i in 0..n {
-        let xi = &x[i * d..(i + 1) * d];
-        out[i * n + i] = params.scale + params.noise;
-        for k in 0..i {
-            let xk = &x[k * d..(k + 1) * d];
-            let v =
-                params.scale * matern52(sq_dist(xi, xk, &params.inv_sq_lengthscales, categorical));
-            out[i * n + k] = v;
-            out[k * n + i] = v;
+    let cols = PointColumns::new(x, d);
+    for k in 0..n {
+        let xk = &x[k * d..(k + 1) * d];
+        covariance_column(
+            &cols,
+            xk,
+            k,
+            params,
+            categorical,
+            &mut out[k * n + k..(k + 1) * n],
+        );
+        for i in k + 1..n {
+            out[i * n + k] = out[k * n + i];
         }
     }
 }

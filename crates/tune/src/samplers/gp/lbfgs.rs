@@ -51,7 +51,6 @@ impl Default for LbfgsOptions {
 pub struct LbfgsWorkspace {
     s: Vec<f64>,
     y: Vec<f64>,
-    rho: Vec<f64>,
     alpha: Vec<f64>,
     g: Vec<f64>,
     g_new: Vec<f64>,
@@ -61,7 +60,7 @@ pub struct LbfgsWorkspace {
     mask: Vec<f64>,
     /// `1/(sᵀy)` over the free coordinates (0: pair skipped this iteration).
     rho_free: Vec<f64>,
-    /// Pairs held and the next slot of the ring `s`, `y`, `rho`.
+    /// Pairs held and the next slot of the ring `s`, `y`.
     stored: usize,
     head: usize,
 }
@@ -101,9 +100,9 @@ pub fn minimize<F: FnMut(&[f64], &mut [f64]) -> f64>(
         v.clear();
         v.resize(n, 0.0);
     }
-    let keep = opts.reuse_memory && ws.s.len() == m * n && ws.rho.len() == m;
+    let keep = opts.reuse_memory && ws.s.len() == m * n && ws.rho_free.len() == m;
     if !keep {
-        for (v, len) in [(&mut ws.s, m * n), (&mut ws.y, m * n), (&mut ws.rho, m)] {
+        for (v, len) in [(&mut ws.s, m * n), (&mut ws.y, m * n)] {
             v.clear();
             v.resize(len, 0.0);
         }
@@ -252,7 +251,6 @@ pub fn minimize<F: FnMut(&[f64], &mut [f64]) -> f64>(
         }
         let sy = dot(s, y);
         if sy > 1e-10 * norm(s) * norm(y) {
-            ws.rho[ws.head] = 1.0 / sy;
             ws.head = (ws.head + 1) % m;
             ws.stored = (ws.stored + 1).min(m);
         }

@@ -12,7 +12,7 @@ use crate::param::ParamValue;
 use crate::rng::{TrialRng, mix64};
 use crate::samplers::random::sample_uniform;
 use crate::samplers::search_space::intersection_search_space;
-use crate::samplers::{Sampler, SamplerContext};
+use crate::samplers::{Sampler, SamplerContext, record_proposal};
 use crate::trial_state::TrialState;
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
@@ -242,11 +242,7 @@ impl Sampler for GpSampler {
         let Some(params) = self.propose(ctx, trial, &space, rng) else {
             return Ok(BTreeMap::new());
         };
-        ctx.storage.set_trial_system_attr(
-            trial.id,
-            RELATIVE_PARAMS_KEY,
-            serde_json::to_value(&params)?,
-        )?;
+        record_proposal(ctx, trial, RELATIVE_PARAMS_KEY, &params)?;
         Ok(params)
     }
 

@@ -10,7 +10,7 @@ use crate::frozen_trial::FrozenTrial;
 use crate::param::ParamValue;
 use crate::rng::TrialRng;
 use crate::samplers::random::sample_uniform;
-use crate::samplers::{Sampler, SamplerContext};
+use crate::samplers::{Sampler, SamplerContext, record_proposal};
 use crate::trial_state::TrialState;
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard};
@@ -260,11 +260,7 @@ impl Sampler for TpeSampler {
         let values = self.propose(ctx, trial, &space_refs, rng)?;
         let params: BTreeMap<String, ParamValue> = space.into_keys().zip(values).collect();
         if self.config.constant_liar {
-            ctx.storage.set_trial_system_attr(
-                trial.id,
-                RELATIVE_PARAMS_KEY,
-                serde_json::to_value(&params)?,
-            )?;
+            record_proposal(ctx, trial, RELATIVE_PARAMS_KEY, &params)?;
         }
         Ok(params)
     }
