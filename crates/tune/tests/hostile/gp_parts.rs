@@ -1,15 +1,20 @@
 //! The GP sampler's public building blocks with hostile numbers and shapes: the kernel's
-//! columns and `exp`, the log marginal posterior, the MAP fit, the posteriors and the log EI.
+//! columns, covariance columns and `exp`, the log marginal posterior, the MAP fit, the
+//! posteriors and the log EI, the coordinates of any distribution, and L-BFGS with kept pairs.
 //! Any finite, infinite or NaN value, any parameter vector and mismatched lengths give a
 //! value (possibly `+∞` or NaN where the input is NaN) or `None`, never a panic.
 
 use gradus_tune::samplers::gp::acquisition::LogEi;
-use gradus_tune::samplers::gp::kernel::{PointColumns, exp_nonpositive};
+use gradus_tune::samplers::gp::kernel::{
+    KernelParams, PointColumns, covariance_column, exp_nonpositive,
+};
+use gradus_tune::samplers::gp::lbfgs::{LbfgsOptions, LbfgsWorkspace, minimize};
 use gradus_tune::samplers::gp::marginal::{FitState, TrainingData, fit, neg_log_posterior};
+use gradus_tune::samplers::gp::search_space::Coord;
 use proptest::collection::vec;
 use proptest::prelude::*;
 
-use crate::strategies::any_f64;
+use crate::strategies::{any_f64, any_spec};
 use crate::{config, within};
 
 proptest! {
@@ -62,6 +67,65 @@ proptest! {
                 acqf.values(&xs, &mut mean, &mut var, &mut out);
                 acqf.value_grad(&take(d, 2), &mut scratch, &mut dm, &mut tmp);
                 let _ = gp.with_pending(&xs);
+            }
+            Ok(())
+        })?;
+    }
+
+    #[test]
+    fn covariance_columns_coordinates_and_lbfgs_are_total(
+        values in vec(any_f64(), 1..24),
+        d in 0usize..4,
+        k in 0usize..9,
+        out_len in 0usize..9,
+        spec in any_spec(),
+        u in any_f64(),
+        dims in (1usize..4, 1usize..4),
+    ) {
+        within(move || {
+            let take = |len: usize| -> Vec<f64> {
+                (0..len).map(|i| values[i % values.len()]).collect()
+            };
+            let x = take(5 * d);
+            let cols = PointColumns::new(&x, d);
+            let params = KernelParams {
+                inv_sq_lengthscales: take(d),
+                scale: values[0],
+                noise: values[values.len() - 1],
+            };
+            let mut out = vec![0.0; out_len];
+            covariance_column(&cols, &take(d), k, &params, &[false, true, false], &mut out);
+
+            if let Ok(dist) = spec.distribution("p") {
+                let c = Coord::new(&dist);
+                let mut grid = Vec::new();
+                c.grid(&mut grid);
+                if let Some(v) = c.unnormalize(&dist, c.from_unit(u, &grid)) {
+                    prop_assert!(dist.contains_value(&v), "{v} not in {dist}");
+                }
+            }
+
+            // A workspace kept across problems of other sizes and bounds.
+            let mut ws = LbfgsWorkspace::default();
+            let opts = LbfgsOptions { reuse_memory: true, max_iter: 20, ..LbfgsOptions::default() };
+            for n in [dims.0, dims.1] {
+                let mut x0 = take(n);
+                let (lo, hi) = (vec![-1.0; n], take(n));
+                minimize(
+                    |x, g| {
+                        let mut v = 0.0;
+                        for (i, (g, x)) in g.iter_mut().zip(x).enumerate() {
+                            *g = 2.0 * (x - values[i % values.len()]);
+                            v += (x - values[i % values.len()]).powi(2);
+                        }
+                        v
+                    },
+                    &mut x0,
+                    &lo,
+                    &hi,
+                    &opts,
+                    &mut ws,
+                );
             }
             Ok(())
         })?;
